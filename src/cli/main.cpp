@@ -1,0 +1,24 @@
+#include <iostream>
+
+#include "cli/commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"pleb: the Pleb.One Nostr relay platform and its tools"};
+  app.set_version_flag("--version", std::string("pleb ") + PLEB_VERSION);
+  app.require_subcommand(1);
+  pleb::cli::register_key_commands(app);
+  pleb::cli::register_event_commands(app);
+  pleb::cli::register_nip19_commands(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const pleb::cli::UsageError& e) {
+    std::cerr << "pleb: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "pleb: error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,45 @@
+#pragma once
+// Fixed-size byte arrays and hex conversion used throughout the protocol core.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pleb::nostr {
+
+using Bytes32 = std::array<std::uint8_t, 32>;
+using Bytes64 = std::array<std::uint8_t, 64>;
+using ByteVector = std::vector<std::uint8_t>;
+
+// Lowercase hex, as NIP-01 requires for ids, pubkeys and signatures.
+std::string to_hex(const std::uint8_t* data, std::size_t size);
+template <std::size_t N>
+std::string to_hex(const std::array<std::uint8_t, N>& bytes) {
+  return to_hex(bytes.data(), N);
+}
+inline std::string to_hex(const ByteVector& bytes) {
+  return to_hex(bytes.data(), bytes.size());
+}
+
+// Decodes exactly out_size bytes from 2*out_size lowercase hex characters; false on anything else.
+bool from_hex_lower(std::string_view hex, std::uint8_t* out, std::size_t out_size);
+// Accepts either case; used for user-typed input on the command line and for test vectors.
+bool from_hex_any_case(std::string_view hex, std::uint8_t* out, std::size_t out_size);
+
+template <std::size_t N>
+std::optional<std::array<std::uint8_t, N>> parse_hex_lower(std::string_view hex) {
+  std::array<std::uint8_t, N> out{};
+  if (!from_hex_lower(hex, out.data(), N)) return std::nullopt;
+  return out;
+}
+template <std::size_t N>
+std::optional<std::array<std::uint8_t, N>> parse_hex_any_case(std::string_view hex) {
+  std::array<std::uint8_t, N> out{};
+  if (!from_hex_any_case(hex, out.data(), N)) return std::nullopt;
+  return out;
+}
+std::optional<ByteVector> parse_hex_vector(std::string_view hex);
+
+}  // namespace pleb::nostr

@@ -1,0 +1,18 @@
+#pragma once
+// Strict parsing and validation of events. Every failure names the field and what is wrong with it.
+#include <string_view>
+
+#include "nostr/event.hpp"
+#include "nostr/result.hpp"
+
+namespace pleb::nostr {
+
+Result<Event> parse_event(std::string_view json, const EventLimits& limits = {});
+
+// Checks that the id is the hash of the canonical serialization and the signature verifies.
+Status verify_event(const Event& event);
+
+// parse_event + verify_event: what a relay does to every incoming event.
+Result<Event> parse_and_verify_event(std::string_view json, const EventLimits& limits = {});
+
+}  // namespace pleb::nostr

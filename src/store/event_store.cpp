@@ -1,0 +1,1 @@
+#include "store/event_store.hpp"

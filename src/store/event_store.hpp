@@ -1,0 +1,74 @@
+#pragma once
+// The EventStore interface: what the relay needs from storage, whatever the engine underneath
+// (LMDB embedded, PostgreSQL for scale-out). Semantics are NIP-01/09/40 and shared by all engines;
+// one conformance suite (tests/store) runs against every implementation.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nostr/event.hpp"
+#include "nostr/filter.hpp"
+
+namespace pleb::store {
+
+enum class WriteStatus {
+  kStored,      // committed; OK true
+  kDuplicate,   // same id already stored; OK false "duplicate: ..."
+  kSuperseded,  // a newer replaceable/addressable version is stored; OK false "duplicate: ..."
+  kDeleted,     // deleted earlier by its author (NIP-09); OK false "blocked: ..."
+  kExpired,     // NIP-40 expiration already passed; OK false "invalid: ..."
+  kError,       // storage failed; OK false "error: ..."
+};
+
+struct WriteResult {
+  WriteStatus status = WriteStatus::kError;
+  std::string message;  // the full NIP-01 OK message, prefix included ("duplicate: already have this event")
+  bool ok() const { return status == WriteStatus::kStored; }
+};
+
+// One stored event as the relay sends it: the JSON text, ready for ["EVENT",sub,<json>].
+struct StoredEvent {
+  nostr::Event event;
+  std::string json;
+};
+
+// Stops a query early: the callback returns false once the subscriber has enough or went away.
+using EventSink = std::function<bool(const StoredEvent&)>;
+
+// A query that runs in slices so a scan over the whole history does not hold up other clients.
+class QueryCursor {
+ public:
+  virtual ~QueryCursor() = default;
+  // Delivers matching events newest first (per filter, honouring each filter's limit, with no event
+  // delivered twice across the filters), until `budget` is spent. Returns true when the query is
+  // complete (EOSE may be sent), false when it yielded and step() must be called again.
+  virtual bool step(std::chrono::microseconds budget, const EventSink& sink) = 0;
+};
+
+class EventStore {
+ public:
+  virtual ~EventStore() = default;
+
+  // Writes a batch of already verified events in one transaction (group commit). Results are in the
+  // same order as the events. Handles replacement (kinds 0, 3, 10000-19999, 30000-39999), NIP-09
+  // deletions carried by kind-5 events in the batch, and refuses deleted or expired events.
+  // Ephemeral events must not be passed here.
+  virtual std::vector<WriteResult> write(std::span<const nostr::Event> events, std::int64_t now) = 0;
+
+  virtual std::unique_ptr<QueryCursor> query(std::vector<nostr::Filter> filters, std::int64_t now) = 0;
+  // NIP-45: number of distinct stored events matching any of the filters.
+  virtual std::uint64_t count(const std::vector<nostr::Filter>& filters, std::int64_t now) = 0;
+
+  // Removes events whose NIP-40 expiration is at or before `now`; returns how many were removed.
+  virtual std::size_t purge_expired(std::int64_t now) = 0;
+
+  // Readiness: storage is open and a write transaction can be started.
+  virtual bool writable() = 0;
+};
+
+}  // namespace pleb::store
