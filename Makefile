@@ -8,7 +8,7 @@ DATA ?= ./data
 LISTEN ?= 127.0.0.1:7777
 FUZZ_SECONDS ?= 120
 
-.PHONY: run test deps release test-build bench fuzz format clean
+.PHONY: run test deps node-deps release test-build bench fuzz format clean
 
 deps:
 	@scripts/install-deps
@@ -30,11 +30,17 @@ $(TEST_DIR)/build.ninja: | deps
 test-build: deps $(TEST_DIR)/build.ninja
 	cmake --build $(TEST_DIR) -j $(JOBS)
 
-test: test-build
+node-deps: deps
+	@cd tests && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; }
+
+test: test-build node-deps
 	cd $(TEST_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
 
+# Micro-benchmarks on one core; the ratios against raw libsecp256k1 come from the same run.
 bench: release
-	$(RELEASE_DIR)/micro_bench --benchmark_min_time=1
+	taskset -c $$(( $$(nproc) - 1 )) $(RELEASE_DIR)/micro_bench --benchmark_min_time=1 \
+	  --benchmark_out=$(RELEASE_DIR)/micro_bench.json --benchmark_out_format=json
+	scripts/bench-ratios $(RELEASE_DIR)/micro_bench.json
 
 fuzz: test-build
 	for f in $(TEST_DIR)/fuzz_*; do fuzz/run-fuzzer.sh $$f fuzz/corpus/$$(basename $$f) $(FUZZ_SECONDS) || exit 1; done

@@ -9,9 +9,10 @@ int main(int argc, char** argv) {
   pleb::cli::register_key_commands(app);
   pleb::cli::register_event_commands(app);
   pleb::cli::register_nip19_commands(app);
+  pleb::cli::register_serve_command(app);
   try {
     app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
+  } catch (const CLI::Error& e) {
     return app.exit(e);
   } catch (const pleb::cli::UsageError& e) {
     std::cerr << "pleb: " << e.what() << "\n";

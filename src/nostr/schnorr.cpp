@@ -5,6 +5,7 @@
 #include <secp256k1_extrakeys.h>
 #include <secp256k1_schnorrsig.h>
 
+#include <array>
 #include <stdexcept>
 
 #include "nostr/json_writer.hpp"
@@ -25,6 +26,28 @@ const secp256k1_context* context() {
   return ctx;
 }
 
+// Parsing an x-only key costs a square root, about a tenth of a verification. Authors repeat, so each
+// thread keeps the last parsed key per slot of a small direct-mapped table (no locks, no allocation).
+bool parse_pubkey_cached(const Bytes32& pubkey, secp256k1_xonly_pubkey& out) {
+  struct Slot {
+    Bytes32 key;
+    secp256k1_xonly_pubkey parsed;
+    bool filled = false;
+  };
+  static constexpr std::size_t kSlots = 512;
+  thread_local std::array<Slot, kSlots> cache{};
+  Slot& slot = cache[(pubkey[0] | pubkey[1] << 8) % kSlots];
+  if (slot.filled && slot.key == pubkey) {
+    out = slot.parsed;
+    return true;
+  }
+  if (!secp256k1_xonly_pubkey_parse(context(), &out, pubkey.data())) return false;
+  slot.key = pubkey;
+  slot.parsed = out;
+  slot.filled = true;
+  return true;
+}
+
 }  // namespace
 
 Bytes32 random_bytes32() {
@@ -38,7 +61,7 @@ Bytes32 random_bytes32() {
 bool schnorr_verify(const Bytes64& sig, const std::uint8_t* message, std::size_t size,
                     const Bytes32& pubkey) {
   secp256k1_xonly_pubkey xonly;
-  if (!secp256k1_xonly_pubkey_parse(context(), &xonly, pubkey.data())) return false;
+  if (!parse_pubkey_cached(pubkey, xonly)) return false;
   return secp256k1_schnorrsig_verify(context(), sig.data(), message, size, &xonly) == 1;
 }
 

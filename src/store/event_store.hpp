@@ -31,6 +31,12 @@ struct WriteResult {
   bool ok() const { return status == WriteStatus::kStored; }
 };
 
+// The OK message every engine uses for a status, so clients see one wording whatever the storage.
+std::string_view default_message(WriteStatus status);
+WriteResult make_result(WriteStatus status);
+// kError with "error: <detail>".
+WriteResult error_result(std::string_view detail);
+
 // One stored event as the relay sends it: the JSON text, ready for ["EVENT",sub,<json>].
 struct StoredEvent {
   nostr::Event event;
@@ -38,7 +44,16 @@ struct StoredEvent {
 };
 
 // Stops a query early: the callback returns false once the subscriber has enough or went away.
+// The StoredEvent is only valid during the call; engines reuse its buffers.
 using EventSink = std::function<bool(const StoredEvent&)>;
+
+// What a query did, for tests, metrics and slow-query logs. `plan` is engine-specific text.
+struct QueryStats {
+  std::string plan;            // e.g. "pubkey_kind[2x1]; created_at" (one entry per filter)
+  std::uint64_t examined = 0;  // index entries or rows looked at
+  std::uint64_t delivered = 0;
+  std::uint64_t steps = 0;
+};
 
 // A query that runs in slices so a scan over the whole history does not hold up other clients.
 class QueryCursor {
@@ -48,6 +63,7 @@ class QueryCursor {
   // delivered twice across the filters), until `budget` is spent. Returns true when the query is
   // complete (EOSE may be sent), false when it yielded and step() must be called again.
   virtual bool step(std::chrono::microseconds budget, const EventSink& sink) = 0;
+  virtual QueryStats stats() const { return {}; }
 };
 
 class EventStore {
@@ -61,6 +77,12 @@ class EventStore {
   virtual std::vector<WriteResult> write(std::span<const nostr::Event> events, std::int64_t now) = 0;
 
   virtual std::unique_ptr<QueryCursor> query(std::vector<nostr::Filter> filters, std::int64_t now) = 0;
+  // Like query(), but StoredEvent::event carries only id, pubkey, created_at and kind (tags and content
+  // empty, sig zero); `json` is complete. It is what the relay sends, and it spares parsing every
+  // stored event back. Engines that cannot do better return the full events.
+  virtual std::unique_ptr<QueryCursor> query_json(std::vector<nostr::Filter> filters, std::int64_t now) {
+    return query(std::move(filters), now);
+  }
   // NIP-45: number of distinct stored events matching any of the filters.
   virtual std::uint64_t count(const std::vector<nostr::Filter>& filters, std::int64_t now) = 0;
 

@@ -1,0 +1,97 @@
+#include "cli/serve_config.hpp"
+
+#include <toml++/toml.h>
+
+#include "cli/commands.hpp"
+
+namespace pleb::cli {
+namespace {
+
+template <typename T>
+void read(const toml::table& table, std::string_view section, std::string_view key, T& out) {
+  auto node = table[section][key];
+  if (!node) return;
+  if constexpr (std::is_same_v<T, bool>) {
+    if (auto v = node.template value<bool>()) return void(out = *v);
+  } else if constexpr (std::is_integral_v<T>) {
+    if (auto v = node.template value<std::int64_t>(); v && *v >= 0) return void(out = static_cast<T>(*v));
+  } else {
+    if (auto v = node.template value<std::string>()) return void(out = *v);
+  }
+  throw UsageError("config: [" + std::string(section) + "] " + std::string(key) + " has the wrong type");
+}
+
+}  // namespace
+
+void parse_listen(const std::string& listen, http::ServerOptions& server) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) throw UsageError("--listen must be HOST:PORT, got " + listen);
+  std::string host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  int port = -1;
+  try {
+    std::size_t used = 0;
+    port = std::stoi(listen.substr(colon + 1), &used);
+    if (used != listen.size() - colon - 1) port = -1;
+  } catch (const std::exception&) {
+  }
+  if (port < 0 || port > 65535) throw UsageError("--listen has an invalid port: " + listen);
+  server.host = host.empty() ? "0.0.0.0" : host;
+  server.port = static_cast<std::uint16_t>(port);
+}
+
+void load_config_file(const std::string& path, ServeConfig& config) {
+  toml::table table;
+  try {
+    table = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    throw UsageError("config " + path + ": " + std::string(e.description()));
+  }
+  std::string listen;
+  read(table, "server", "listen", listen);
+  if (!listen.empty()) parse_listen(listen, config.server);
+  auto& server = config.server;
+  read(table, "server", "threads", server.threads);
+  read(table, "server", "max_message_bytes", server.max_message_bytes);
+  read(table, "server", "max_outgoing_bytes", server.max_outgoing_bytes);
+  read(table, "server", "max_connections_per_ip", server.max_connections_per_ip);
+  std::int64_t idle = server.idle_timeout.count();
+  read(table, "server", "idle_timeout_seconds", idle);
+  server.idle_timeout = std::chrono::seconds(idle);
+  read(table, "server", "compression", server.permessage_deflate);
+  read(table, "server", "compression_window_bits", server.deflate_window_bits);
+
+  read(table, "storage", "data", config.data_dir);
+  read(table, "storage", "map_size_gib", config.map_size_gib);
+  read(table, "storage", "sync", config.sync);
+
+  auto& relay = config.relay;
+  read(table, "relay", "name", relay.info.name);
+  read(table, "relay", "description", relay.info.description);
+  read(table, "relay", "pubkey", relay.info.pubkey);
+  read(table, "relay", "contact", relay.info.contact);
+  read(table, "relay", "icon", relay.info.icon);
+  read(table, "relay", "url", relay.info.relay_url);
+  read(table, "relay", "auth_required_for_writes", relay.auth_required_for_writes);
+  read(table, "relay", "auth_required_for_reads", relay.auth_required_for_reads);
+  auto& limits = relay.limits;
+  read(table, "limits", "max_subscriptions", limits.max_subscriptions);
+  read(table, "limits", "max_filters", limits.message.max_filters);
+  read(table, "limits", "max_limit", limits.max_limit);
+  read(table, "limits", "default_limit", limits.default_limit);
+  read(table, "limits", "max_subid_length", limits.message.max_subscription_id_length);
+  read(table, "limits", "max_event_tags", limits.message.event.max_tags);
+  read(table, "limits", "max_content_length", limits.message.event.max_content_bytes);
+  read(table, "limits", "created_at_past_seconds", limits.created_at_past_seconds);
+  read(table, "limits", "created_at_future_seconds", limits.created_at_future_seconds);
+  if (auto kinds = table["relay"]["restricted_read_kinds"].as_array()) {
+    relay.restricted_read_kinds.clear();
+    for (const auto& kind : *kinds) {
+      auto value = kind.value<std::int64_t>();
+      if (!value || *value < 0 || *value > 65535) throw UsageError("config: [relay] restricted_read_kinds must be kinds");
+      relay.restricted_read_kinds.push_back(static_cast<std::uint32_t>(*value));
+    }
+  }
+}
+
+}  // namespace pleb::cli

@@ -1,0 +1,451 @@
+// The only translation unit that includes Boost.Beast's server side. A request flows:
+// Listener (accept, per-IP limit) -> HttpSession (HTTP/1.1, keep-alive) -> either the HTTP handler,
+// or, on an Upgrade, a WsSession that hands text frames to the application's MessageSink.
+#include "http/server.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <csignal>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+
+namespace pleb::http {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+namespace ws = beast::websocket;
+using tcp = net::ip::tcp;
+using Strand = net::strand<net::io_context::executor_type>;
+
+class WsSession;
+
+struct Shared {
+  ServerOptions options;
+  HttpHandler http;
+  std::shared_ptr<WebSocketHandler> websocket;
+  std::mutex mutex;
+  std::unordered_map<std::string, std::size_t> per_ip;
+  std::unordered_map<std::uint64_t, std::weak_ptr<WsSession>> sockets;
+  std::atomic<std::uint64_t> next_id{1};
+  std::atomic<std::size_t> connections{0};
+  std::atomic<bool> stopping{false};
+};
+
+// Holds one of an address's connection slots for as long as the connection lives.
+class IpSlot {
+ public:
+  IpSlot() = default;
+  IpSlot(std::shared_ptr<Shared> shared, std::string address) : shared_(std::move(shared)), address_(std::move(address)) {}
+  IpSlot(IpSlot&& other) noexcept : shared_(std::move(other.shared_)), address_(std::move(other.address_)) {}
+  IpSlot& operator=(IpSlot&&) = delete;
+  ~IpSlot() {
+    if (!shared_) return;
+    std::lock_guard lock(shared_->mutex);
+    if (--shared_->per_ip[address_] == 0) shared_->per_ip.erase(address_);
+    --shared_->connections;
+  }
+  // Takes a slot unless the address is at its limit.
+  static std::optional<IpSlot> acquire(const std::shared_ptr<Shared>& shared, const std::string& address) {
+    std::lock_guard lock(shared->mutex);
+    auto& count = shared->per_ip[address];
+    if (count >= shared->options.max_connections_per_ip) {
+      if (count == 0) shared->per_ip.erase(address);
+      return std::nullopt;
+    }
+    ++count;
+    ++shared->connections;
+    return IpSlot(shared, address);
+  }
+  const std::string& address() const { return address_; }
+
+ private:
+  std::shared_ptr<Shared> shared_;
+  std::string address_;
+};
+
+std::string problem_json(unsigned status, std::string_view title, std::string_view detail) {
+  return "{\"type\":\"about:blank\",\"title\":\"" + std::string(title) + "\",\"status\":" + std::to_string(status) +
+         ",\"detail\":\"" + std::string(detail) + "\"}";
+}
+
+class WsSession : public WebSocketConnection, public std::enable_shared_from_this<WsSession> {
+ public:
+  WsSession(tcp::socket socket, std::shared_ptr<Shared> shared, IpSlot slot)
+      : ws_(std::move(socket)), shared_(std::move(shared)), slot_(std::move(slot)), id_(shared_->next_id++) {}
+
+  void start(bhttp::request<bhttp::string_body> request, UpgradeInfo info) {
+    const auto& options = shared_->options;
+    ws::stream_base::timeout timeout{};
+    timeout.handshake_timeout = std::chrono::seconds(30);
+    timeout.idle_timeout = options.idle_timeout;
+    timeout.keep_alive_pings = true;
+    ws_.set_option(timeout);
+    if (options.permessage_deflate) {
+      ws::permessage_deflate deflate;
+      deflate.server_enable = true;
+      deflate.server_max_window_bits = options.deflate_window_bits;
+      deflate.client_max_window_bits = options.deflate_window_bits;
+      deflate.memLevel = 1;
+      deflate.msg_size_threshold = 1024;
+      ws_.set_option(deflate);
+    }
+    // Twice the advertised limit: between the two the client gets a NOTICE and keeps its connection.
+    ws_.read_message_max(options.max_message_bytes * 2);
+    ws_.text(true);
+    ws_.async_accept(request, [self = shared_from_this(), info = std::move(info)](beast::error_code ec) {
+      self->on_accept(ec, info);
+    });
+  }
+
+  void send(std::shared_ptr<const std::string> text) override {
+    net::post(ws_.get_executor(), [self = shared_from_this(), text = std::move(text)]() mutable {
+      self->enqueue(std::move(text));
+    });
+  }
+  void post(std::function<void()> task) override {
+    net::post(ws_.get_executor(), [self = shared_from_this(), task = std::move(task)] { task(); });
+  }
+  void close() override {
+    net::post(ws_.get_executor(), [self = shared_from_this()] { self->begin_close(); });
+  }
+  const std::string& remote_address() const override { return slot_.address(); }
+  std::uint64_t id() const override { return id_; }
+
+ private:
+  void on_accept(beast::error_code ec, const UpgradeInfo& info) {
+    if (ec) return;
+    {
+      std::lock_guard lock(shared_->mutex);
+      shared_->sockets[id_] = weak_from_this();
+    }
+    sink_ = shared_->websocket->on_open(shared_from_this(), info);
+    if (shared_->stopping) begin_close();
+    read();
+  }
+
+  void read() {
+    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t size) {
+      self->on_read(ec, size);
+    });
+  }
+
+  void on_read(beast::error_code ec, std::size_t size) {
+    if (ec) {
+      if (ec == ws::error::message_too_big && sink_) sink_->on_oversize(shared_->options.max_message_bytes);
+      finish();
+      return;
+    }
+    if (sink_) {
+      if (!ws_.got_text()) {
+        sink_->on_binary();
+      } else if (size > shared_->options.max_message_bytes) {
+        sink_->on_oversize(shared_->options.max_message_bytes);
+      } else {
+        auto data = buffer_.cdata();
+        sink_->on_text(std::string_view(static_cast<const char*>(data.data()), data.size()));
+      }
+    }
+    buffer_.consume(buffer_.size());
+    // Keep idle connections small: a buffer grown by one large message is given back.
+    if (buffer_.capacity() > 16 * 1024) buffer_.shrink_to_fit();
+    read();
+  }
+
+  void enqueue(std::shared_ptr<const std::string> text) {
+    if (close_started_ || overflowed_) return;
+    if (queued_bytes_ + text->size() > shared_->options.max_outgoing_bytes) {
+      overflow();
+      return;
+    }
+    queued_bytes_ += text->size();
+    queue_.push_back(std::move(text));
+    if (!writing_) write_next();
+  }
+
+  // A reader too slow for what it asked for: drop what waits, say why, close, and give it 5 s to go.
+  void overflow() {
+    overflowed_ = true;
+    while (queue_.size() > (writing_ ? 1u : 0u)) {
+      queued_bytes_ -= queue_.back()->size();
+      queue_.pop_back();
+    }
+    auto notice = std::make_shared<const std::string>(
+        "[\"NOTICE\",\"error: connection closed, the client reads too slowly for its subscriptions\"]");
+    queued_bytes_ += notice->size();
+    queue_.push_back(std::move(notice));
+    closing_ = true;
+    deadline_ = std::make_unique<net::steady_timer>(ws_.get_executor(), std::chrono::seconds(5));
+    deadline_->async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (!ec) {
+        beast::error_code ignored;
+        beast::get_lowest_layer(self->ws_).close(ignored);
+      }
+    });
+    if (!writing_) write_next();
+  }
+
+  void write_next() {
+    writing_ = true;
+    ws_.async_write(net::buffer(*queue_.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->on_write(ec);
+    });
+  }
+
+  void on_write(beast::error_code ec) {
+    writing_ = false;
+    if (ec) {
+      queue_.clear();
+      queued_bytes_ = 0;
+      return;  // the pending read fails too and finishes the session
+    }
+    queued_bytes_ -= queue_.front()->size();
+    queue_.pop_front();
+    if (!queue_.empty()) {
+      write_next();
+    } else if (closing_) {
+      start_close_frame();
+    }
+  }
+
+  void begin_close() {
+    closing_ = true;
+    if (!writing_ && queue_.empty()) start_close_frame();
+  }
+
+  void start_close_frame() {
+    if (close_started_) return;
+    close_started_ = true;
+    ws_.async_close(ws::close_code::normal, [self = shared_from_this()](beast::error_code) {});
+  }
+
+  void finish() {
+    if (sink_) {
+      sink_->on_close();
+      sink_.reset();
+    }
+    if (deadline_) deadline_->cancel();
+    std::lock_guard lock(shared_->mutex);
+    shared_->sockets.erase(id_);
+  }
+
+  ws::stream<tcp::socket> ws_;
+  beast::flat_buffer buffer_;
+  std::shared_ptr<Shared> shared_;
+  IpSlot slot_;
+  std::uint64_t id_;
+  std::shared_ptr<MessageSink> sink_;
+  std::deque<std::shared_ptr<const std::string>> queue_;
+  std::size_t queued_bytes_ = 0;
+  bool writing_ = false;
+  bool closing_ = false;
+  bool close_started_ = false;
+  bool overflowed_ = false;
+  std::unique_ptr<net::steady_timer> deadline_;
+};
+
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(tcp::socket socket, std::shared_ptr<Shared> shared, std::optional<IpSlot> slot, std::string address)
+      : stream_(std::move(socket)), shared_(std::move(shared)), slot_(std::move(slot)), address_(std::move(address)) {}
+
+  void run() { read(); }
+
+ private:
+  void read() {
+    parser_.emplace();
+    parser_->body_limit(shared_->options.max_http_body_bytes);
+    parser_->header_limit(16 * 1024);
+    stream_.expires_after(std::chrono::seconds(30));
+    bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->on_read(ec);
+    });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec == bhttp::error::body_limit) {
+      respond(problem(413, "Payload Too Large", "the request body is larger than the server accepts"), false);
+      return;
+    }
+    if (ec) {
+      shutdown();
+      return;
+    }
+    auto request = parser_->release();
+    if (!slot_) {
+      respond(problem(429, "Too Many Requests", "too many connections from this address"), false);
+      return;
+    }
+    if (ws::is_upgrade(request)) {
+      if (shared_->stopping) {
+        respond(problem(503, "Service Unavailable", "the server is shutting down"), false);
+        return;
+      }
+      UpgradeInfo info{address_, std::string(request[bhttp::field::host]), std::string(request.target())};
+      stream_.expires_never();
+      auto session = std::make_shared<WsSession>(stream_.release_socket(), shared_, std::move(*slot_));
+      session->start(std::move(request), std::move(info));
+      return;
+    }
+    HttpRequest converted;
+    converted.method = std::string(request.method_string());
+    converted.target = std::string(request.target());
+    for (const auto& field : request) {
+      std::string name(field.name_string());
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      converted.headers[name] = std::string(field.value());
+    }
+    converted.body = std::move(request.body());
+    converted.remote_address = address_;
+    HttpResponse response;
+    try {
+      response = shared_->http(converted);
+    } catch (const std::exception&) {
+      response = problem(500, "Internal Server Error", "the request could not be handled");
+    }
+    respond(std::move(response), request.keep_alive() && !shared_->stopping, request.method() == bhttp::verb::head,
+            request.version());
+  }
+
+  static HttpResponse problem(unsigned status, std::string_view title, std::string_view detail) {
+    return HttpResponse{status, "application/problem+json", problem_json(status, title, detail), {}};
+  }
+
+  void respond(HttpResponse response, bool keep_alive, bool head = false, unsigned version = 11) {
+    auto message = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(response.status),
+                                                                          version);
+    message->set(bhttp::field::server, "pleb");
+    message->set(bhttp::field::content_type, response.content_type);
+    for (const auto& [name, value] : response.headers) message->set(name, value);
+    message->keep_alive(keep_alive);
+    std::size_t length = response.body.size();
+    if (!head) message->body() = std::move(response.body);
+    message->content_length(length);
+    bhttp::async_write(stream_, *message, [self = shared_from_this(), message, keep_alive](beast::error_code ec, std::size_t) {
+      if (ec || !keep_alive) {
+        self->shutdown();
+      } else {
+        self->read();
+      }
+    });
+  }
+
+  void shutdown() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::shared_ptr<Shared> shared_;
+  std::optional<IpSlot> slot_;
+  std::string address_;
+};
+
+}  // namespace
+
+struct Server::Impl {
+  net::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  std::shared_ptr<Shared> shared = std::make_shared<Shared>();
+  std::vector<std::thread> threads;
+  net::signal_set signals{ioc, SIGINT, SIGTERM};
+  std::unique_ptr<net::steady_timer> stop_timer;
+
+  // Clients that never answer the close frame must not hold the process: stop hard at the deadline.
+  void wait_for_connections_then_stop(std::chrono::steady_clock::time_point deadline) {
+    if (shared->connections == 0 || std::chrono::steady_clock::now() >= deadline) {
+      signals.cancel();
+      ioc.stop();
+      return;
+    }
+    stop_timer = std::make_unique<net::steady_timer>(ioc, std::chrono::milliseconds(20));
+    stop_timer->async_wait([this, deadline](beast::error_code) { wait_for_connections_then_stop(deadline); });
+  }
+
+  void accept() {
+    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+      if (ec) {
+        if (acceptor.is_open()) accept();
+        return;
+      }
+      beast::error_code endpoint_error;
+      auto endpoint = socket.remote_endpoint(endpoint_error);
+      if (!endpoint_error) {
+        socket.set_option(tcp::no_delay(true), endpoint_error);
+        std::string address = endpoint.address().to_string();
+        auto slot = IpSlot::acquire(shared, address);
+        std::make_shared<HttpSession>(std::move(socket), shared, std::move(slot), std::move(address))->run();
+      }
+      accept();
+    });
+  }
+};
+
+Server::Server(ServerOptions options, HttpHandler http, std::shared_ptr<WebSocketHandler> websocket)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->shared->options = std::move(options);
+  impl_->shared->http = std::move(http);
+  impl_->shared->websocket = std::move(websocket);
+}
+
+Server::~Server() {
+  impl_->ioc.stop();
+  for (auto& thread : impl_->threads) {
+    if (thread.joinable()) thread.join();
+  }
+}
+
+std::uint16_t Server::listen() {
+  const auto& options = impl_->shared->options;
+  tcp::endpoint endpoint(net::ip::make_address(options.host), options.port);
+  impl_->acceptor.open(endpoint.protocol());
+  impl_->acceptor.set_option(net::socket_base::reuse_address(true));
+  impl_->acceptor.bind(endpoint);
+  impl_->acceptor.listen(net::socket_base::max_listen_connections);
+  impl_->accept();
+  return impl_->acceptor.local_endpoint().port();
+}
+
+void Server::run() {
+  unsigned count = impl_->shared->options.threads;
+  if (count == 0) count = std::max(1u, std::thread::hardware_concurrency());
+  for (unsigned i = 1; i < count; ++i) impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+  impl_->ioc.run();
+  for (auto& thread : impl_->threads) thread.join();
+  impl_->threads.clear();
+}
+
+void Server::stop() {
+  net::post(impl_->ioc, [this] {
+    impl_->shared->stopping = true;
+    beast::error_code ignored;
+    impl_->acceptor.close(ignored);
+    std::vector<std::shared_ptr<WsSession>> sessions;
+    {
+      std::lock_guard lock(impl_->shared->mutex);
+      for (auto& [id, weak] : impl_->shared->sockets) {
+        if (auto session = weak.lock()) sessions.push_back(session);
+      }
+    }
+    for (auto& session : sessions) session->close();
+    impl_->wait_for_connections_then_stop(std::chrono::steady_clock::now() + std::chrono::seconds(3));
+  });
+}
+
+void Server::on_signal(std::function<void()> handler) {
+  impl_->signals.async_wait([handler = std::move(handler)](beast::error_code ec, int) {
+    if (!ec) handler();
+  });
+}
+
+std::size_t Server::connection_count() const { return impl_->shared->connections; }
+
+}  // namespace pleb::http

@@ -1,0 +1,317 @@
+#include "relay/connection.hpp"
+
+#include <algorithm>
+
+#include "nostr/event_parse.hpp"
+#include "nostr/json_writer.hpp"
+#include "nostr/kinds.hpp"
+#include "nostr/schnorr.hpp"
+
+namespace pleb::relay {
+namespace {
+
+// How long one slice of a stored query may run before other work on this thread gets its turn.
+constexpr std::chrono::microseconds kQuerySlice{2000};
+
+std::string host_of(std::string_view url) {
+  if (auto scheme = url.find("://"); scheme != std::string_view::npos) url.remove_prefix(scheme + 3);
+  url = url.substr(0, url.find_first_of("/?#"));
+  std::string host(url);
+  for (auto& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return host;
+}
+
+}  // namespace
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+Connection::Connection(std::shared_ptr<Relay> relay, std::shared_ptr<http::WebSocketConnection> socket,
+                       http::UpgradeInfo info)
+    : relay_(std::move(relay)), socket_(std::move(socket)), info_(std::move(info)) {}
+
+void Connection::start() {
+  challenge_ = nostr::to_hex(nostr::random_bytes32());
+  ++relay_->stats().active_connections;
+  send(nostr::auth_challenge_message(challenge_));
+}
+
+void Connection::send(std::string message) { socket_->send(std::move(message)); }
+
+void Connection::on_text(std::string_view text) {
+  auto message = nostr::parse_client_message(text, relay_->config().limits.message);
+  std::visit(
+      [this](auto&& m) {
+        using T = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<T, nostr::EventMessage>) {
+          handle_event(std::move(m.event));
+        } else if constexpr (std::is_same_v<T, nostr::ReqMessage>) {
+          handle_req(std::move(m));
+        } else if constexpr (std::is_same_v<T, nostr::CountMessage>) {
+          handle_count(std::move(m));
+        } else if constexpr (std::is_same_v<T, nostr::CloseMessage>) {
+          handle_close(m.subscription_id);
+        } else if constexpr (std::is_same_v<T, nostr::AuthMessage>) {
+          handle_auth(m.event);
+        } else {
+          handle_error(m);
+        }
+      },
+      message);
+}
+
+void Connection::on_binary() { send(nostr::notice_message("invalid: binary messages are not supported")); }
+
+void Connection::on_oversize(std::size_t limit) {
+  send(nostr::notice_message("invalid: message is larger than " + std::to_string(limit) + " bytes"));
+}
+
+void Connection::on_close() {
+  closed_ = true;
+  relay_->subscriptions().remove_connection(socket_->id());
+  subscriptions_.clear();
+  --relay_->stats().active_connections;
+}
+
+void Connection::handle_error(const nostr::MessageError& error) {
+  using Reply = nostr::MessageError::Reply;
+  switch (error.reply) {
+    case Reply::kOk:
+      ++relay_->stats().events_rejected;
+      send(nostr::ok_message(error.id, false, error.reason));
+      break;
+    case Reply::kClosed:
+      send(nostr::closed_message(error.id, error.reason));
+      break;
+    case Reply::kNotice:
+      send(nostr::notice_message(error.reason));
+      break;
+  }
+}
+
+void Connection::handle_event(nostr::Event event) {
+  auto& stats = relay_->stats();
+  ++stats.events_received;
+  const auto& config = relay_->config();
+  std::string id = nostr::to_hex(event.id);
+  auto refuse = [&](std::string reason) {
+    ++stats.events_rejected;
+    send(nostr::ok_message(id, false, reason));
+  };
+  if (auto verified = nostr::verify_event(event); !verified) return refuse("invalid: " + verified.error());
+  if (config.auth_required_for_writes && authenticated_.empty()) {
+    return refuse("auth-required: this relay only accepts events from authenticated users");
+  }
+  if (nostr::is_protected(event) && !authenticated_.contains(event.pubkey)) {
+    return refuse("auth-required: this event may only be published by its author");
+  }
+  if (event.kind == nostr::kKindClientAuth) return refuse("invalid: kind 22242 is only for AUTH messages");
+  std::int64_t now = unix_now();
+  const auto& limits = config.limits;
+  if (event.created_at > now + limits.created_at_future_seconds) {
+    return refuse("invalid: created_at is too far in the future");
+  }
+  if (limits.created_at_past_seconds > 0 && event.created_at < now - limits.created_at_past_seconds) {
+    return refuse("invalid: created_at is too far in the past");
+  }
+  if (nostr::is_expired(event, now)) return refuse("invalid: event has expired");
+
+  auto published = std::make_shared<Published>();
+  published->json = nostr::to_json(event);
+  published->event = std::move(event);
+  if (nostr::is_ephemeral(published->event.kind)) {
+    send(nostr::ok_message(id, true, ""));
+    relay_->subscriptions().publish(published);
+    return;
+  }
+  // The OK goes out only after the commit; the relay and socket are kept alive by the callback.
+  relay_->writer().submit(published->event, [relay = relay_, socket = socket_, published,
+                                             id = std::move(id)](store::WriteResult result) {
+    if (result.ok()) {
+      ++relay->stats().events_stored;
+    } else {
+      ++relay->stats().events_rejected;
+    }
+    socket->send(nostr::ok_message(id, result.ok(), result.message));
+    if (result.ok()) relay->subscriptions().publish(published);
+  });
+}
+
+bool Connection::is_restricted_kind(std::uint32_t kind) const {
+  const auto& kinds = relay_->config().restricted_read_kinds;
+  return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
+}
+
+bool Connection::touches_restricted_kinds(const nostr::Filter& filter) const {
+  if (!filter.kinds) return !relay_->config().restricted_read_kinds.empty();
+  return std::any_of(filter.kinds->begin(), filter.kinds->end(), [this](auto k) { return is_restricted_kind(k); });
+}
+
+bool Connection::may_see(const nostr::Event& event) const {
+  if (!is_restricted_kind(event.kind)) return true;
+  if (authenticated_.contains(event.pubkey)) return true;
+  for (const auto& tag : event.tags) {
+    if (tag.size() >= 2 && tag[0] == "p") {
+      auto recipient = nostr::parse_hex_lower<32>(tag[1]);
+      if (recipient && authenticated_.contains(*recipient)) return true;
+    }
+  }
+  return false;
+}
+
+bool Connection::may_see_json(std::uint32_t kind, const nostr::Bytes32& author, std::string_view json) const {
+  if (!is_restricted_kind(kind)) return true;
+  if (authenticated_.empty()) return false;
+  if (authenticated_.contains(author)) return true;
+  auto event = nostr::parse_event(json);  // rare: a restricted kind for a signed-in reader
+  return event && may_see(*event);
+}
+
+std::string Connection::read_refusal(const std::vector<nostr::Filter>& filters) const {
+  if (relay_->config().auth_required_for_reads && authenticated_.empty()) {
+    return "auth-required: this relay only serves authenticated users";
+  }
+  // Asking for restricted kinds by name before signing in gets a clear answer rather than silence.
+  for (const auto& filter : filters) {
+    if (filter.kinds && touches_restricted_kinds(filter) && authenticated_.empty()) {
+      return "auth-required: direct messages and gift wraps are only served to their participants";
+    }
+  }
+  return {};
+}
+
+void Connection::apply_limits(std::vector<nostr::Filter>& filters) const {
+  const auto& limits = relay_->config().limits;
+  for (auto& filter : filters) {
+    filter.limit = std::min(filter.limit.value_or(limits.default_limit), limits.max_limit);
+  }
+}
+
+void Connection::handle_req(nostr::ReqMessage request) {
+  const std::string& id = request.subscription_id;
+  bool replacing = subscriptions_.contains(id);
+  if (replacing) {
+    relay_->subscriptions().remove(socket_->id(), id);
+    subscriptions_.erase(id);
+  }
+  const auto& limits = relay_->config().limits;
+  if (subscriptions_.size() >= limits.max_subscriptions) {
+    send(nostr::closed_message(
+        id, "error: too many subscriptions (at most " + std::to_string(limits.max_subscriptions) + ")"));
+    return;
+  }
+  if (auto refusal = read_refusal(request.filters); !refusal.empty()) {
+    send(nostr::closed_message(id, refusal));
+    return;
+  }
+  apply_limits(request.filters);
+  ++relay_->stats().queries;
+  auto subscription = std::make_shared<Subscription>();
+  subscription->id = id;
+  subscription->filters = request.filters;
+  // Live first, then the stored query: nothing committed in between can be missed; duplicates are dropped.
+  relay_->subscriptions().add(socket_->id(), weak_from_this(), id, std::move(request.filters));
+  subscription->cursor = relay_->store().query_json(subscription->filters, unix_now());
+  subscriptions_[id] = subscription;
+  continue_query(subscription);
+}
+
+void Connection::continue_query(std::shared_ptr<Subscription> subscription) {
+  auto it = subscriptions_.find(subscription->id);
+  if (closed_ || it == subscriptions_.end() || it->second != subscription) return;  // closed or replaced
+  bool done = subscription->cursor->step(kQuerySlice, [&](const store::StoredEvent& stored) {
+    if (!may_see_json(stored.event.kind, stored.event.pubkey, stored.json)) return true;
+    subscription->sent_before_eose.insert(nostr::to_hex(stored.event.id));
+    send(nostr::event_message(subscription->id, stored.json));
+    return true;
+  });
+  if (done) {
+    finish_query(*subscription);
+    return;
+  }
+  socket_->post([self = shared_from_this(), subscription] { self->continue_query(subscription); });
+}
+
+void Connection::finish_query(Subscription& subscription) {
+  subscription.cursor.reset();
+  subscription.eose = true;
+  send(nostr::eose_message(subscription.id));
+  for (const auto& published : subscription.live_before_eose) {
+    if (!subscription.sent_before_eose.contains(nostr::to_hex(published->event.id))) {
+      send_event(subscription, published->json);
+    }
+  }
+  subscription.live_before_eose.clear();
+  subscription.sent_before_eose.clear();
+}
+
+void Connection::send_event(const Subscription& subscription, std::string_view json) {
+  send(nostr::event_message(subscription.id, json));
+}
+
+void Connection::deliver(std::shared_ptr<const Published> event, std::vector<std::string> subscription_ids) {
+  socket_->post([self = shared_from_this(), event = std::move(event), ids = std::move(subscription_ids)] {
+    if (self->closed_ || !self->may_see(event->event)) return;
+    for (const auto& id : ids) {
+      auto it = self->subscriptions_.find(id);
+      if (it == self->subscriptions_.end()) continue;
+      auto& subscription = *it->second;
+      if (subscription.eose) {
+        self->send_event(subscription, event->json);
+      } else {
+        subscription.live_before_eose.push_back(event);
+      }
+    }
+  });
+}
+
+void Connection::handle_close(const std::string& subscription_id) {
+  relay_->subscriptions().remove(socket_->id(), subscription_id);
+  subscriptions_.erase(subscription_id);
+}
+
+void Connection::handle_count(nostr::CountMessage request) {
+  const std::string& id = request.subscription_id;
+  if (auto refusal = read_refusal(request.filters); !refusal.empty()) {
+    send(nostr::closed_message(id, refusal));
+    return;
+  }
+  std::int64_t now = unix_now();
+  bool restricted = std::any_of(request.filters.begin(), request.filters.end(),
+                                [this](const auto& f) { return touches_restricted_kinds(f); });
+  std::uint64_t count = 0;
+  if (!restricted) {
+    count = relay_->store().count(request.filters, now);
+  } else {
+    // Counting must not reveal what may not be read: walk the matches and apply the same visibility.
+    for (auto& filter : request.filters) filter.limit.reset();
+    auto cursor = relay_->store().query_json(request.filters, now);
+    while (!cursor->step(std::chrono::milliseconds(50), [&](const store::StoredEvent& stored) {
+      count += may_see_json(stored.event.kind, stored.event.pubkey, stored.json);
+      return true;
+    })) {
+    }
+  }
+  send(nostr::count_message(id, count));
+}
+
+void Connection::handle_auth(const nostr::Event& event) {
+  std::string id = nostr::to_hex(event.id);
+  auto refuse = [&](const std::string& reason) { send(nostr::ok_message(id, false, reason)); };
+  if (event.kind != nostr::kKindClientAuth) return refuse("invalid: AUTH event must be kind 22242");
+  if (auto verified = nostr::verify_event(event); !verified) return refuse("invalid: " + verified.error());
+  if (std::llabs(event.created_at - unix_now()) > 600) return refuse("invalid: AUTH event is too old or too new");
+  auto challenge = event.first_tag_value("challenge");
+  if (!challenge || *challenge != challenge_) return refuse("invalid: AUTH challenge does not match");
+  auto relay_tag = event.first_tag_value("relay");
+  const auto& configured = relay_->config().info.relay_url;
+  std::string expected = host_of(configured.empty() ? info_.host : configured);
+  if (!relay_tag || host_of(*relay_tag) != expected) {
+    return refuse("invalid: AUTH relay tag must name this relay (" + expected + ")");
+  }
+  authenticated_.insert(event.pubkey);
+  send(nostr::ok_message(id, true, ""));
+}
+
+}  // namespace pleb::relay

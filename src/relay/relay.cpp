@@ -1,0 +1,17 @@
+#include "relay/relay.hpp"
+
+#include "relay/connection.hpp"
+
+namespace pleb::relay {
+
+Relay::Relay(RelayConfig config, store::EventStore& store, store::BatchWriter& writer)
+    : config_(std::move(config)), store_(store), writer_(writer) {}
+
+std::shared_ptr<http::MessageSink> Relay::on_open(std::shared_ptr<http::WebSocketConnection> connection,
+                                                  const http::UpgradeInfo& info) {
+  auto session = std::make_shared<Connection>(shared_from_this(), std::move(connection), info);
+  session->start();
+  return session;
+}
+
+}  // namespace pleb::relay

@@ -1,0 +1,97 @@
+#include "store/batch_writer.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <utility>
+#include <vector>
+
+namespace pleb::store {
+namespace {
+
+std::int64_t system_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// A callback that throws must not take the writer thread, and every later acknowledgement, with it.
+void call(const BatchWriter::Done& done, WriteResult result) {
+  try {
+    done(std::move(result));
+  } catch (...) {
+  }
+}
+
+}  // namespace
+
+BatchWriter::BatchWriter(EventStore& store, BatchWriterOptions options)
+    : store_(store), options_(std::move(options)) {
+  if (!options_.clock) options_.clock = system_seconds;
+  if (options_.max_batch == 0) options_.max_batch = 1;
+  thread_ = std::thread([this] { run(); });
+}
+
+BatchWriter::~BatchWriter() { stop(); }
+
+void BatchWriter::submit(nostr::Event event, Done done) {
+  WriteResult refusal;
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_ && queue_.size() < options_.max_queue) {
+      queue_.push_back(Pending{std::move(event), std::move(done)});
+      if (queue_.size() == 1) wake_.notify_one();
+      return;
+    }
+    ++stats_.refused;
+    refusal = stopping_ ? error_result("shutting down")
+                        : WriteResult{WriteStatus::kError, "rate-limited: storage is busy, try again later"};
+  }
+  call(done, std::move(refusal));
+}
+
+void BatchWriter::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+BatchWriter::Stats BatchWriter::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+void BatchWriter::run() {
+  std::vector<Pending> batch;
+  std::vector<nostr::Event> events;
+  for (;;) {
+    batch.clear();
+    events.clear();
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything submitted has been answered
+      std::size_t n = std::min(queue_.size(), options_.max_batch);
+      for (std::size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      ++stats_.batches;
+      stats_.events += n;
+      stats_.largest_batch = std::max(stats_.largest_batch, n);
+    }
+    events.reserve(batch.size());
+    for (auto& pending : batch) events.push_back(std::move(pending.event));
+    std::vector<WriteResult> results;
+    try {
+      results = store_.write(events, options_.clock());
+    } catch (const std::exception& e) {
+      results.assign(events.size(), error_result(e.what()));
+    }
+    if (results.size() != batch.size()) results.resize(batch.size(), error_result("storage returned no result"));
+    for (std::size_t i = 0; i < batch.size(); ++i) call(batch[i].done, std::move(results[i]));
+  }
+}
+
+}  // namespace pleb::store

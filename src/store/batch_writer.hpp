@@ -1,0 +1,70 @@
+#pragma once
+// Group commit: one thread turns everything submitted while the previous commit was running into the
+// next single EventStore::write, so the cost of a durable commit (fsync) is shared by every event
+// that waited for it. Nothing is acknowledged before its batch has committed.
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "nostr/event.hpp"
+#include "store/event_store.hpp"
+
+namespace pleb::store {
+
+struct BatchWriterOptions {
+  // Events waiting for the writer. When full, submit() refuses at once with kError
+  // "rate-limited: storage is busy, try again later" rather than blocking: it is called on network
+  // threads, which must never wait on the disk.
+  std::size_t max_queue = 16384;
+  std::size_t max_batch = 4096;  // events per transaction
+  // Seconds since the epoch, for NIP-40 checks; tests substitute their own.
+  std::function<std::int64_t()> clock;
+};
+
+class BatchWriter {
+ public:
+  // Called exactly once per submitted event, on the writer thread (or inline in submit() when the
+  // event is refused). It must be quick: post the result to the connection's thread and return.
+  using Done = std::function<void(WriteResult)>;
+
+  struct Stats {
+    std::uint64_t batches = 0;
+    std::uint64_t events = 0;
+    std::uint64_t refused = 0;  // queue full or stopped
+    std::size_t largest_batch = 0;
+  };
+
+  explicit BatchWriter(EventStore& store, BatchWriterOptions options = {});
+  // Stops: everything already submitted is still written and answered.
+  ~BatchWriter();
+  BatchWriter(const BatchWriter&) = delete;
+  BatchWriter& operator=(const BatchWriter&) = delete;
+
+  // Thread-safe; only takes a lock and moves the event into the queue.
+  void submit(nostr::Event event, Done done);
+  // Writes what is queued, then joins the thread. Later submits get kError "error: shutting down".
+  // Idempotent.
+  void stop();
+  Stats stats() const;
+
+ private:
+  struct Pending {
+    nostr::Event event;
+    Done done;
+  };
+  void run();
+
+  EventStore& store_;
+  BatchWriterOptions options_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Pending> queue_;
+  bool stopping_ = false;
+  Stats stats_;
+  std::thread thread_;  // last: starts once everything above is ready
+};
+
+}  // namespace pleb::store

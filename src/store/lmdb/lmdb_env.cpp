@@ -1,0 +1,100 @@
+#include "store/lmdb/lmdb_env.hpp"
+
+namespace pleb::store::lmdb {
+
+LmdbError::LmdbError(int code, std::string_view what)
+    : std::runtime_error(std::string(what) + ": " + mdb_strerror(code)), code_(code) {}
+
+void throw_error(int rc, std::string_view what) { throw LmdbError(rc, what); }
+
+bool get(MDB_txn* txn, MDB_dbi dbi, const MDB_val& key, MDB_val& value) {
+  MDB_val k = key;
+  int rc = mdb_get(txn, dbi, &k, &value);
+  if (rc == MDB_NOTFOUND) return false;
+  check(rc, "mdb_get");
+  return true;
+}
+
+void put(MDB_txn* txn, MDB_dbi dbi, const MDB_val& key, const MDB_val& value, unsigned flags) {
+  MDB_val k = key;
+  MDB_val v = value;
+  check(mdb_put(txn, dbi, &k, &v, flags), "mdb_put");
+}
+
+bool del(MDB_txn* txn, MDB_dbi dbi, const MDB_val& key) {
+  MDB_val k = key;
+  int rc = mdb_del(txn, dbi, &k, nullptr);
+  if (rc == MDB_NOTFOUND) return false;
+  check(rc, "mdb_del");
+  return true;
+}
+
+Env::Env(const EnvConfig& config) {
+  check(mdb_env_create(&env_), "mdb_env_create");
+  try {
+    check(mdb_env_set_mapsize(env_, config.map_size), "mdb_env_set_mapsize");
+    check(mdb_env_set_maxreaders(env_, config.max_readers), "mdb_env_set_maxreaders");
+    check(mdb_env_set_maxdbs(env_, config.max_dbs), "mdb_env_set_maxdbs");
+    check(mdb_env_open(env_, config.directory.c_str(), config.flags, 0644), "mdb_env_open");
+    // Slots left behind by a process that crashed would otherwise pin old pages forever.
+    int dead = 0;
+    check(mdb_reader_check(env_, &dead), "mdb_reader_check");
+  } catch (...) {
+    mdb_env_close(env_);
+    throw;
+  }
+}
+
+Env::~Env() { mdb_env_close(env_); }
+
+Txn::Txn(MDB_env* env, unsigned flags) { check(mdb_txn_begin(env, nullptr, flags, &txn_), "mdb_txn_begin"); }
+
+void Txn::commit() {
+  int rc = mdb_txn_commit(std::exchange(txn_, nullptr));  // the handle is freed even when commit fails
+  check(rc, "mdb_txn_commit");
+}
+
+Cursor::Cursor(MDB_txn* txn, MDB_dbi dbi) { check(mdb_cursor_open(txn, dbi, &cursor_), "mdb_cursor_open"); }
+
+bool Cursor::move(MDB_val& key, MDB_val& value, MDB_cursor_op op) {
+  int rc = mdb_cursor_get(cursor_, &key, &value, op);
+  if (rc == MDB_NOTFOUND) return false;
+  check(rc, "mdb_cursor_get");
+  return true;
+}
+
+ReadTxnPool::~ReadTxnPool() {
+  for (MDB_txn* txn : idle_) mdb_txn_abort(txn);
+}
+
+ReadTxnPool::Lease ReadTxnPool::acquire() {
+  MDB_txn* txn = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    if (!idle_.empty()) {
+      txn = idle_.back();
+      idle_.pop_back();
+    }
+  }
+  if (txn) {
+    int rc = mdb_txn_renew(txn);
+    if (rc == MDB_SUCCESS) return Lease(this, txn);
+    mdb_txn_abort(txn);
+  }
+  check(mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn), "mdb_txn_begin (read)");
+  return Lease(this, txn);
+}
+
+void ReadTxnPool::release(MDB_txn* txn) {
+  mdb_txn_reset(txn);
+  {
+    std::lock_guard lock(mutex_);
+    if (idle_.size() < max_idle_) {
+      idle_.push_back(txn);
+      return;
+    }
+  }
+  mdb_txn_abort(txn);
+}
+
+}  // namespace pleb::store::lmdb

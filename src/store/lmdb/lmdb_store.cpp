@@ -1,0 +1,113 @@
+#include "store/lmdb/lmdb_store.hpp"
+
+#include <mutex>
+#include <string>
+
+#include "store/lmdb/database.hpp"
+#include "store/lmdb/event_writer.hpp"
+#include "store/lmdb/lmdb_query.hpp"
+
+namespace pleb::store {
+namespace {
+
+using lmdb::Database;
+using lmdb::EventWriter;
+using lmdb::LmdbError;
+using lmdb::Txn;
+
+// Reset read transactions kept for reuse; each holds a reader slot while idle.
+constexpr std::size_t kIdleReaders = 16;
+
+std::string describe_failure(const std::exception& e) {
+  if (const auto* lmdb_error = dynamic_cast<const LmdbError*>(&e); lmdb_error && lmdb_error->code() == MDB_MAP_FULL) {
+    return "storage is full";
+  }
+  return e.what();
+}
+
+class LmdbStore final : public EventStore {
+ public:
+  explicit LmdbStore(std::shared_ptr<Database> db) : db_(std::move(db)) {}
+
+  std::vector<WriteResult> write(std::span<const nostr::Event> events, std::int64_t now) override {
+    if (events.empty()) return {};
+    std::lock_guard lock(write_mutex_);
+    std::vector<WriteResult> results;
+    results.reserve(events.size());
+    try {
+      Txn txn(db_->env.get(), 0);
+      EventWriter writer(txn.get(), db_->dbis, scratch_);
+      for (const auto& event : events) results.push_back(writer.write(event, now));
+      writer.finish();
+      txn.commit();
+    } catch (const std::exception& e) {
+      // The transaction is aborted by Txn's destructor: nothing of the batch was stored.
+      WriteResult failure = error_result(describe_failure(e));
+      results.assign(events.size(), failure);
+    }
+    return results;
+  }
+
+  std::unique_ptr<QueryCursor> query(std::vector<nostr::Filter> filters, std::int64_t now) override {
+    return std::make_unique<lmdb::LmdbQueryCursor>(db_, std::move(filters), now, true);
+  }
+
+  std::unique_ptr<QueryCursor> query_json(std::vector<nostr::Filter> filters, std::int64_t now) override {
+    return std::make_unique<lmdb::LmdbQueryCursor>(db_, std::move(filters), now, false);
+  }
+
+  std::uint64_t count(const std::vector<nostr::Filter>& filters, std::int64_t now) override {
+    return lmdb::count_matching(*db_, filters, now);
+  }
+
+  std::size_t purge_expired(std::int64_t now) override {
+    std::lock_guard lock(write_mutex_);
+    Txn txn(db_->env.get(), 0);
+    EventWriter writer(txn.get(), db_->dbis, scratch_);
+    std::size_t removed = writer.purge_expired(now);
+    writer.finish();
+    txn.commit();
+    return removed;
+  }
+
+  bool writable() override {
+    std::lock_guard lock(write_mutex_);
+    try {
+      Txn txn(db_->env.get(), 0);
+      return true;  // aborted on return: this only proves a write transaction can start
+    } catch (const std::exception&) {
+      return false;
+    }
+  }
+
+ private:
+  std::shared_ptr<Database> db_;
+  std::mutex write_mutex_;
+  std::string scratch_;  // record encoding buffer, reused across writes (guarded by write_mutex_)
+};
+
+}  // namespace
+
+std::unique_ptr<EventStore> open_lmdb_store(const LmdbOptions& options) {
+  std::error_code ec;
+  std::filesystem::create_directories(options.directory, ec);
+  if (ec) throw std::runtime_error("cannot create " + options.directory.string() + ": " + ec.message());
+
+  lmdb::EnvConfig env;
+  env.directory = options.directory.string();
+  env.map_size = options.map_size;
+  env.max_readers = options.max_readers;
+  env.max_dbs = lmdb::kMaxDbs;
+  env.flags = MDB_NOTLS | (options.sync ? 0u : static_cast<unsigned>(MDB_NOSYNC));
+
+  lmdb::QueryConfig query;
+  query.planner.max_prefixes = options.max_scan_prefixes;
+  query.max_limit = options.max_limit;
+  try {
+    return std::make_unique<LmdbStore>(std::make_shared<Database>(env, kIdleReaders, query));
+  } catch (const LmdbError& e) {
+    throw std::runtime_error("cannot open the event store in " + env.directory + ": " + e.what());
+  }
+}
+
+}  // namespace pleb::store

@@ -1,0 +1,53 @@
+#include "store/lmdb/schema.hpp"
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+#include "store/lmdb/lmdb_env.hpp"
+
+namespace pleb::store::lmdb {
+namespace {
+
+MDB_dbi open_dbi(MDB_txn* txn, const char* name, unsigned flags) {
+  MDB_dbi dbi = 0;
+  check(mdb_dbi_open(txn, name, flags | MDB_CREATE, &dbi), std::string("mdb_dbi_open ") + name);
+  return dbi;
+}
+
+}  // namespace
+
+Dbis open_schema(MDB_env* env) {
+  Txn txn(env, 0);
+  Dbis d;
+  d.events = open_dbi(txn.get(), "events", MDB_INTEGERKEY);
+  d.ids = open_dbi(txn.get(), "ids", 0);
+  d.created = open_dbi(txn.get(), "created", 0);
+  d.pubkey = open_dbi(txn.get(), "pubkey", 0);
+  d.kind = open_dbi(txn.get(), "kind", 0);
+  d.pubkey_kind = open_dbi(txn.get(), "pubkey_kind", 0);
+  d.tag = open_dbi(txn.get(), "tag", 0);
+  d.address = open_dbi(txn.get(), "address", 0);
+  d.expiry = open_dbi(txn.get(), "expiry", 0);
+  d.deleted_ids = open_dbi(txn.get(), "deleted_ids", 0);
+  d.deleted_addrs = open_dbi(txn.get(), "deleted_addrs", 0);
+  d.meta = open_dbi(txn.get(), "meta", 0);
+
+  static constexpr std::string_view kFormatKey = "format";
+  MDB_val value;
+  if (get(txn.get(), d.meta, to_val(kFormatKey), value)) {
+    std::uint32_t found = 0;
+    if (value.mv_size == sizeof found) std::memcpy(&found, value.mv_data, sizeof found);
+    if (found != kFormatVersion) {
+      throw std::runtime_error("event store format " + std::to_string(found) + " is not the supported " +
+                               std::to_string(kFormatVersion));
+    }
+  } else {
+    std::uint32_t version = kFormatVersion;
+    put(txn.get(), d.meta, to_val(kFormatKey), to_val(&version, sizeof version));
+  }
+  txn.commit();
+  return d;
+}
+
+}  // namespace pleb::store::lmdb

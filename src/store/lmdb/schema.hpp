@@ -1,0 +1,45 @@
+#pragma once
+// The named databases of one store and the key → value layout of each. Everything lives in one LMDB
+// environment so that a write batch commits atomically across all of them.
+//
+//   events         serial (native uint64, MDB_INTEGERKEY)      → RecordHeader + event JSON
+//   ids            id[32]                                      → serial
+//   created        created_at, serial                          → (empty)
+//   pubkey         pubkey[32], created_at, serial              → (empty)
+//   kind           kind[4], created_at, serial                 → (empty)
+//   pubkey_kind    pubkey[32], kind[4], created_at, serial     → (empty)
+//   tag            letter[1], hash(value)[16], created_at, serial  → (empty)
+//   address        pubkey[32], kind[4] [, hash(d)[16]]         → serial of the one stored version
+//   expiry         expiration, serial                          → (empty)
+//   deleted_ids    id[32], deleter pubkey[32]                  → (empty)
+//   deleted_addrs  pubkey[32], kind[4] [, hash(d)[16]]         → created_at of the newest deletion
+//   meta           "next_serial" → uint64; "format" → uint32
+//
+// created_at and expiration are encoded by encode_time() (big-endian, sign bit flipped), kind and
+// serial big-endian: see keys.hpp.
+#include <lmdb.h>
+
+namespace pleb::store::lmdb {
+
+struct Dbis {
+  MDB_dbi events = 0;
+  MDB_dbi ids = 0;
+  MDB_dbi created = 0;
+  MDB_dbi pubkey = 0;
+  MDB_dbi kind = 0;
+  MDB_dbi pubkey_kind = 0;
+  MDB_dbi tag = 0;
+  MDB_dbi address = 0;
+  MDB_dbi expiry = 0;
+  MDB_dbi deleted_ids = 0;
+  MDB_dbi deleted_addrs = 0;
+  MDB_dbi meta = 0;
+};
+
+inline constexpr unsigned kMaxDbs = 16;
+inline constexpr unsigned kFormatVersion = 1;
+
+// Opens (creating if needed) every database and checks the on-disk format version.
+Dbis open_schema(MDB_env* env);
+
+}  // namespace pleb::store::lmdb
