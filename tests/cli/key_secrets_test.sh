@@ -69,23 +69,25 @@ echo "ok: encrypt -> decrypt round trips"
 
 # Refusals: clear message, non-zero exit.
 expect_error "wrong password or corrupted ncryptsec" env PLEB_PASSWORD=Nostr "$pleb" key decrypt "$ncryptsec"
+# shellcheck disable=SC2016  # $0 and $1 are expanded by the inner shell
 expect_error "wrong password or corrupted ncryptsec" sh -c 'echo nope | "$0" key decrypt "$1"' "$pleb" "$enc"
 expect_error "invalid ncryptsec: bad bech32 checksum" env PLEB_PASSWORD=x "$pleb" key decrypt "${ncryptsec/qgg9/qgg8}"
 expect_error "expected the prefix ncryptsec" env PLEB_PASSWORD=x "$pleb" key decrypt "$nsec1"
 expect_error "no password" "$pleb" key decrypt "$ncryptsec"
 expect_error "no secret key" "$pleb" key encrypt
 expect_error "no password" env PLEB_SECRET_KEY=$sk1 "$pleb" key encrypt
+# shellcheck disable=SC2016
 expect_error "must be an nsec or 64 hex" sh -c 'printf "garbage\npw\n" | "$0" key encrypt' "$pleb"
 expect_error "--log-n must be 1 to 22" env PLEB_SECRET_KEY=$sk1 PLEB_PASSWORD=pw "$pleb" key encrypt --log-n 23
 expect_error "--key-security must be 0, 1 or 2" env PLEB_SECRET_KEY=$sk1 PLEB_PASSWORD=pw "$pleb" key encrypt --key-security 3
-expect_error "not in the BIP-39 English wordlist" "$pleb" key from-mnemonic --mnemonic "$(sed 's/parrot/parrots/' <<<"$m1")"
+expect_error "not in the BIP-39 English wordlist" "$pleb" key from-mnemonic --mnemonic "${m1/parrot/parrots}"
 expect_error "12, 15, 18, 21 or 24 words, not 3" "$pleb" key from-mnemonic --mnemonic "garbage in here"
 expect_error "checksum does not match" "$pleb" key from-mnemonic --mnemonic "${m1/bean/naive}"
 expect_error "account must be below 2^31" "$pleb" key from-mnemonic --mnemonic "$m1" --account 2147483648
 expect_error "no mnemonic" "$pleb" key from-mnemonic
 expect_error "12, 15, 18, 21 or 24 words, not 13" "$pleb" key mnemonic --words 13
 # A rejected mnemonic is not echoed back.
-err=$("$pleb" key from-mnemonic --mnemonic "$(sed 's/parrot/sekrit/' <<<"$m1")" 2>&1 || true)
+err=$("$pleb" key from-mnemonic --mnemonic "${m1/parrot/sekrit}" 2>&1 || true)
 [[ $err != *sekrit* ]] || fail "error echoes a word: $err"
 echo "ok: errors do not echo mnemonic words"
 

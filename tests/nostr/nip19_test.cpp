@@ -142,11 +142,15 @@ void expect_matches_vector(const Nip19Entity& entity, dom::element vector) {
   } else if (type == "nprofile") {
     const auto& profile = std::get<Nprofile>(entity);
     EXPECT_EQ(profile.pubkey, hex32(string_field(data, "pubkey")));
-    if (!partial || has_field(data, "relays")) EXPECT_EQ(profile.relays, relays_field(data));
+    if (!partial || has_field(data, "relays")) {
+      EXPECT_EQ(profile.relays, relays_field(data));
+    }
   } else if (type == "nevent") {
     const auto& event = std::get<Nevent>(entity);
     EXPECT_EQ(event.id, hex32(string_field(data, "id")));
-    if (!partial || has_field(data, "relays")) EXPECT_EQ(event.relays, relays_field(data));
+    if (!partial || has_field(data, "relays")) {
+      EXPECT_EQ(event.relays, relays_field(data));
+    }
     if (has_field(data, "author")) {
       EXPECT_EQ(event.author, hex32(string_field(data, "author")));
     } else if (!partial) {
@@ -162,7 +166,9 @@ void expect_matches_vector(const Nip19Entity& entity, dom::element vector) {
     EXPECT_EQ(address.pubkey, hex32(string_field(data, "pubkey")));
     EXPECT_EQ(address.kind, kind_field(data));
     EXPECT_EQ(address.identifier, string_field(data, "identifier"));
-    if (!partial || has_field(data, "relays")) EXPECT_EQ(address.relays, relays_field(data));
+    if (!partial || has_field(data, "relays")) {
+      EXPECT_EQ(address.relays, relays_field(data));
+    }
   } else {
     ADD_FAILURE() << "unexpected type in the vector file: " << type;
   }

@@ -1,5 +1,6 @@
 #include "store/lmdb/lmdb_store.hpp"
 
+#include <cstdlib>
 #include <mutex>
 #include <string>
 
@@ -98,7 +99,7 @@ std::unique_ptr<EventStore> open_lmdb_store(const LmdbOptions& options) {
   env.map_size = options.map_size;
   env.max_readers = options.max_readers;
   env.max_dbs = lmdb::kMaxDbs;
-  env.flags = MDB_NOTLS | (options.sync ? 0u : static_cast<unsigned>(MDB_NOSYNC));
+  env.flags = MDB_NOTLS | (options.sync ? 0u : static_cast<unsigned>(MDB_NOSYNC)) | (getenv("WRITEMAP") ? MDB_WRITEMAP : 0u);
 
   lmdb::QueryConfig query;
   query.planner.max_prefixes = options.max_scan_prefixes;
