@@ -34,9 +34,9 @@ bool parse_pubkey_cached(const Bytes32& pubkey, secp256k1_xonly_pubkey& out) {
     secp256k1_xonly_pubkey parsed;
     bool filled = false;
   };
-  static constexpr std::size_t kSlots = 512;
+  static constexpr std::size_t kSlots = 2048;  // about 200 KB per thread
   thread_local std::array<Slot, kSlots> cache{};
-  Slot& slot = cache[(pubkey[0] | pubkey[1] << 8) % kSlots];
+  Slot& slot = cache[(pubkey[0] | pubkey[1] << 8 | pubkey[2] << 16) % kSlots];
   if (slot.filled && slot.key == pubkey) {
     out = slot.parsed;
     return true;

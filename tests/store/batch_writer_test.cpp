@@ -36,7 +36,9 @@ class GatedStore : public EventStore {
   std::unique_ptr<QueryCursor> query(std::vector<nostr::Filter> f, std::int64_t now) override {
     return inner_.query(std::move(f), now);
   }
-  std::uint64_t count(const std::vector<nostr::Filter>& f, std::int64_t now) override { return inner_.count(f, now); }
+  std::uint64_t count(const std::vector<nostr::Filter>& f, std::int64_t now) override {
+    return inner_.count(f, now);
+  }
   std::size_t purge_expired(std::int64_t now) override { return inner_.purge_expired(now); }
   bool writable() override { return inner_.writable(); }
 
@@ -96,8 +98,10 @@ TEST_F(BatchWriterTest, EveryCallbackOnceWithItsOwnResult) {
       threads.emplace_back([&, t] {
         for (int i = 0; i < kPerThread; ++i) {
           Event e = make_event(pubkey_of(t), 1, kNow - i, {{"n", std::to_string(i)}});
-          if (i == kPerThread - 1) e = make_event(pubkey_of(t), 1, kNow - 1, {{"n", "1"}});  // duplicate of i=1
-          if (i == kPerThread - 2) e = make_event(pubkey_of(t), 1, kNow, {{"expiration", std::to_string(kNow)}});
+          if (i == kPerThread - 1)
+            e = make_event(pubkey_of(t), 1, kNow - 1, {{"n", "1"}});  // duplicate of i=1
+          if (i == kPerThread - 2)
+            e = make_event(pubkey_of(t), 1, kNow, {{"expiration", std::to_string(kNow)}});
           nostr::Bytes32 id = e.id;
           writer.submit(std::move(e), [&, id](WriteResult r) {
             ++calls;
@@ -185,7 +189,8 @@ TEST_F(BatchWriterTest, StopWritesWhatWasQueuedThenRefuses) {
   gated_->close_gate();
   BatchWriter writer(*gated_, options());
   std::atomic<int> ok{0};
-  for (int i = 0; i < 50; ++i) writer.submit(make_event(pubkey_of(1), 1, kNow - i), [&](WriteResult r) { ok += r.ok(); });
+  for (int i = 0; i < 50; ++i)
+    writer.submit(make_event(pubkey_of(1), 1, kNow - i), [&](WriteResult r) { ok += r.ok(); });
   std::thread stopper([&] { writer.stop(); });
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   gated_->open_gate();

@@ -172,8 +172,9 @@ TEST_P(StoreDeletion, MalformedAddressesAreIgnored) {
   Event article = make_event(kAlice, 30023, kNow - 100, {{"d", "post"}});
   put_ok(article);
   const std::string alice = hex(kAlice);
-  for (std::string bad : {std::string(""), std::string("30023"), join({":", alice, ":post"}), join({"x:", alice, ":post"}),
-                          join({"30023:", alice.substr(2), ":post"}), join({"99999999999:", alice, ":post"})}) {
+  for (std::string bad :
+       {std::string(""), std::string("30023"), join({":", alice, ":post"}), join({"x:", alice, ":post"}),
+        join({"30023:", alice.substr(2), ":post"}), join({"99999999999:", alice, ":post"})}) {
     put_ok(make_event(kAlice, 5, kNow, {{"a", bad}}, bad));
   }
   EXPECT_TRUE(stored(article));

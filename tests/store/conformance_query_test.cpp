@@ -71,7 +71,8 @@ TEST_P(StoreQuery, SinceAndUntilAreInclusive) {
   EXPECT_EQ(times(F().since(kNow + 3).until(kNow + 5)), (std::vector<std::int64_t>{5, 4, 3}));
   EXPECT_EQ(times(F().kinds({1}).since(kNow + 8)), (std::vector<std::int64_t>{9, 8}));
   EXPECT_EQ(times(F().authors({kAlice}).until(kNow + 1)), (std::vector<std::int64_t>{1, 0}));
-  EXPECT_EQ(times(F().authors({kAlice}).kinds({1}).since(kNow + 4).until(kNow + 4)), (std::vector<std::int64_t>{4}));
+  EXPECT_EQ(times(F().authors({kAlice}).kinds({1}).since(kNow + 4).until(kNow + 4)),
+            (std::vector<std::int64_t>{4}));
   EXPECT_EQ(times(F().ids(ids_of(events)).since(kNow + 7)), (std::vector<std::int64_t>{9, 8, 7}));
   EXPECT_EQ(times(F().since(-5).until(kNow)), (std::vector<std::int64_t>{0}));
   EXPECT_TRUE(times(F().until(-1)).empty());
@@ -175,8 +176,9 @@ TEST_P(StoreQueryData, EveryIndexPathGivesTheRightAnswer) {
 }
 
 TEST_P(StoreQueryData, SlicedQueryGivesTheSameAnswerAsOneStep) {
-  std::vector<nostr::Filter> filters = {F().tag('t', {"three", "other"}), F().authors({kAlice, kBob}).kinds({1}),
-                                        F().kinds({7}).limit(25), F()};
+  std::vector<nostr::Filter> filters = {F().tag('t', {"three", "other"}),
+                                        F().authors({kAlice, kBob}).kinds({1}), F().kinds({7}).limit(25),
+                                        F()};
   std::vector<Bytes32> whole = query_ids(filters);
   ASSERT_EQ(whole.size(), events_.size());
 

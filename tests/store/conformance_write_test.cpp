@@ -105,7 +105,8 @@ TEST_P(StoreWrite, ExpiredEventIsNotServedBeforePurge) {
 TEST_P(StoreWrite, PurgeRemovesExpiredEventsEverywhere) {
   std::vector<Event> events;
   for (int i = 0; i < 5; ++i) {
-    events.push_back(make_event(kAlice, 1, kNow + i, {{"expiration", std::to_string(kNow + 100 + i)}, {"t", "x"}}));
+    events.push_back(
+        make_event(kAlice, 1, kNow + i, {{"expiration", std::to_string(kNow + 100 + i)}, {"t", "x"}}));
   }
   Event lasting = make_event(kAlice, 1, kNow, {{"t", "x"}});
   events.push_back(lasting);
@@ -238,7 +239,9 @@ TEST_P(StoreWrite, ReopenFindsEverything) {
   EXPECT_EQ(query_ids(F().limit(1)), std::vector{fresh.id});
 }
 
-TEST_P(StoreWrite, WritableWhenOpen) { EXPECT_TRUE(store_->writable()); }
+TEST_P(StoreWrite, WritableWhenOpen) {
+  EXPECT_TRUE(store_->writable());
+}
 
 }  // namespace
 }  // namespace pleb::store::testing

@@ -26,7 +26,8 @@ class LmdbStoreTest : public ::testing::Test {
     return open_lmdb_store(options);
   }
 
-  static QueryStats run(EventStore& store, std::vector<nostr::Filter> filters, std::size_t* delivered = nullptr) {
+  static QueryStats run(EventStore& store, std::vector<nostr::Filter> filters,
+                        std::size_t* delivered = nullptr) {
     auto cursor = store.query(std::move(filters), kNow);
     std::size_t n = 0;
     EXPECT_TRUE(cursor->step(std::chrono::seconds(30), [&](const StoredEvent&) { return ++n, true; }));
@@ -39,7 +40,9 @@ class LmdbStoreTest : public ::testing::Test {
 
 TEST_F(LmdbStoreTest, PlanForEachFilterShape) {
   auto store = open();
-  auto plan = [&](std::vector<nostr::Filter> filters) { return store->query(std::move(filters), kNow)->stats().plan; };
+  auto plan = [&](std::vector<nostr::Filter> filters) {
+    return store->query(std::move(filters), kNow)->stats().plan;
+  };
   const auto a = pubkey_of(1), b = pubkey_of(2);
   EXPECT_EQ(plan({F().ids({a}).authors({a}).kinds({1})}), "ids");
   EXPECT_EQ(plan({F().authors({a, b}).kinds({1, 7, 9})}), "pubkey_kind[6]");
@@ -75,7 +78,8 @@ TEST_F(LmdbStoreTest, SelectiveQueriesExamineFewEntries) {
   std::vector<Event> events;
   for (int i = 0; i < 4000; ++i) {
     std::uint32_t kind = (i / 40) % 4 == 0 ? 7 : 1;
-    events.push_back(make_event(pubkey_of(i % 40), kind, kNow - 4000 + i, {{"p", hex(pubkey_of(1000 + i % 100))}}));
+    events.push_back(
+        make_event(pubkey_of(i % 40), kind, kNow - 4000 + i, {{"p", hex(pubkey_of(1000 + i % 100))}}));
   }
   for (const auto& r : store->write(events, kNow)) ASSERT_TRUE(r.ok());
 
@@ -120,7 +124,8 @@ std::map<std::string, std::size_t> entry_counts(const std::filesystem::path& dir
   EXPECT_EQ(mdb_env_open(env, dir.c_str(), MDB_RDONLY, 0644), 0);
   MDB_txn* txn = nullptr;
   EXPECT_EQ(mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn), 0);
-  for (const char* name : {"events", "ids", "created", "pubkey", "kind", "pubkey_kind", "tag", "address", "expiry"}) {
+  for (const char* name :
+       {"events", "ids", "created", "pubkey", "kind", "pubkey_kind", "tag", "address", "expiry"}) {
     MDB_dbi dbi;
     MDB_stat stat;
     EXPECT_EQ(mdb_dbi_open(txn, name, 0, &dbi), 0) << name;
@@ -135,7 +140,8 @@ std::map<std::string, std::size_t> entry_counts(const std::filesystem::path& dir
 // What every index should hold for exactly these stored events.
 std::map<std::string, std::size_t> expected_counts(const std::vector<Event>& stored) {
   std::map<std::string, std::size_t> counts;
-  for (const char* name : {"events", "ids", "created", "pubkey", "kind", "pubkey_kind"}) counts[name] = stored.size();
+  for (const char* name : {"events", "ids", "created", "pubkey", "kind", "pubkey_kind"})
+    counts[name] = stored.size();
   std::size_t tags = 0, addresses = 0, expiring = 0;
   for (const auto& e : stored) {
     std::set<std::pair<std::string, std::string>> distinct;
@@ -168,7 +174,10 @@ TEST_F(LmdbStoreTest, RemovalLeavesNoIndexEntryBehind) {
       make_event(alice, 30023, kNow - 50, {{"d", "post"}, {"t", "x"}}),
       make_event(alice, 30023, kNow - 45, {{"d", "post"}, {"t", "y"}}),  // replaces the one above
       make_event(bob, 30023, kNow - 45, {{"d", "post"}}),
-      make_event(alice, 5, kNow - 30, {{"a", std::string("30023:").append(hex(alice)).append(":post")}, e_tag(notes[1]), e_tag(notes[2])}),
+      make_event(alice, 5, kNow - 30,
+                 {{"a", std::string("30023:").append(hex(alice)).append(":post")},
+                  e_tag(notes[1]),
+                  e_tag(notes[2])}),
       make_event(bob, 1, kNow - 10, {{"expiration", std::to_string(kNow + 10)}, {"t", "soon"}}),
       make_event(bob, 1, kNow - 10, {{"expiration", std::to_string(kNow + 1000)}, {"t", "later"}}),
   };
@@ -177,7 +186,8 @@ TEST_F(LmdbStoreTest, RemovalLeavesNoIndexEntryBehind) {
 
   std::vector<Event> stored;
   auto cursor = store->query({F()}, kNow);
-  cursor->step(std::chrono::seconds(5), [&](const StoredEvent& e) { return stored.push_back(e.event), true; });
+  cursor->step(std::chrono::seconds(5),
+               [&](const StoredEvent& e) { return stored.push_back(e.event), true; });
   EXPECT_EQ(stored.size(), 20u - 1 /* notes[1] is alice's */ + 1 + 1 + 1 + 1);
   store.reset();
   EXPECT_EQ(entry_counts(dir_.path() / "db"), expected_counts(stored));

@@ -31,8 +31,12 @@ struct StoreBackend {
   std::function<std::unique_ptr<StoreHarness>()> make;
 };
 
-inline void PrintTo(const StoreBackend& backend, std::ostream* os) { *os << backend.name; }
-inline std::string backend_name(const ::testing::TestParamInfo<StoreBackend>& info) { return info.param.name; }
+inline void PrintTo(const StoreBackend& backend, std::ostream* os) {
+  *os << backend.name;
+}
+inline std::string backend_name(const ::testing::TestParamInfo<StoreBackend>& info) {
+  return info.param.name;
+}
 
 class StoreConformance : public ::testing::TestWithParam<StoreBackend> {
  protected:
@@ -114,7 +118,8 @@ class StoreQueryData : public StoreConformance {
           std::vector<nostr::Tag> tags = {{"t", i % 3 == 0 ? "three" : "other"}};
           if (i % 5 == 0) tags.push_back({"t", "five"});
           tags.push_back({"p", hex(pubkey_of(100 + i % 4))});
-          events_.push_back(make_event(author, kind, kNow - 1000 + t * 10 + i % 7, tags, "word" + std::to_string(i)));
+          events_.push_back(
+              make_event(author, kind, kNow - 1000 + t * 10 + i % 7, tags, "word" + std::to_string(i)));
         }
       }
     }
@@ -127,8 +132,9 @@ class StoreQueryData : public StoreConformance {
     for (const auto& e : events_) {
       if (filter.matches(e)) matching.push_back(e);
     }
-    std::stable_sort(matching.begin(), matching.end(),
-                     [](const nostr::Event& a, const nostr::Event& b) { return a.created_at > b.created_at; });
+    std::stable_sort(matching.begin(), matching.end(), [](const nostr::Event& a, const nostr::Event& b) {
+      return a.created_at > b.created_at;
+    });
     if (filter.limit && matching.size() > *filter.limit) matching.resize(*filter.limit);
     return matching;
   }
@@ -162,6 +168,5 @@ class StoreQueryData : public StoreConformance {
 
   std::vector<nostr::Event> events_;
 };
-
 
 }  // namespace pleb::store::testing

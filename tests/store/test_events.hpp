@@ -47,8 +47,12 @@ inline nostr::Event signed_event(const nostr::SecretKey& key, std::uint32_t kind
   return e;
 }
 
-inline nostr::Tag e_tag(const nostr::Event& target) { return {"e", nostr::to_hex(target.id)}; }
-inline std::string hex(const nostr::Bytes32& bytes) { return nostr::to_hex(bytes); }
+inline nostr::Tag e_tag(const nostr::Event& target) {
+  return {"e", nostr::to_hex(target.id)};
+}
+inline std::string hex(const nostr::Bytes32& bytes) {
+  return nostr::to_hex(bytes);
+}
 
 // A fluent Filter: lists are kept sorted and unique, as parse_filter leaves them.
 class F {

@@ -17,7 +17,10 @@ struct QueryConfig {
 
 struct Database {
   Database(const EnvConfig& env_config, std::size_t idle_readers, QueryConfig query_config)
-      : env(env_config), dbis(open_schema(env.get())), readers(env.get(), idle_readers), query(query_config) {}
+      : env(env_config),
+        dbis(open_schema(env.get())),
+        readers(env.get(), idle_readers),
+        query(query_config) {}
 
   Env env;  // declared first: destroyed last, after the pooled transactions
   Dbis dbis;

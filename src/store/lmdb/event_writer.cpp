@@ -17,7 +17,9 @@ static_assert(sizeof(std::size_t) == sizeof(std::uint64_t), "MDB_INTEGERKEY seri
 constexpr std::string_view kNextSerialKey = "next_serial";
 constexpr std::size_t kPurgeChunk = 1024;
 
-MDB_val serial_val(const std::uint64_t& serial) { return to_val(&serial, sizeof serial); }
+MDB_val serial_val(const std::uint64_t& serial) {
+  return to_val(&serial, sizeof serial);
+}
 
 // Index entries carry everything in the key. A non-null pointer even for zero bytes, because LMDB
 // memcpy()s from it.
@@ -34,14 +36,17 @@ std::uint64_t read_u64(const MDB_val& value) {
 EventWriter::EventWriter(MDB_txn* txn, const Dbis& dbis, std::string& scratch)
     : txn_(txn), dbis_(dbis), scratch_(scratch) {
   MDB_val value;
-  if (get(txn_, dbis_.meta, to_val(kNextSerialKey), value)) next_serial_ = std::max(next_serial_, read_u64(value));
+  if (get(txn_, dbis_.meta, to_val(kNextSerialKey), value))
+    next_serial_ = std::max(next_serial_, read_u64(value));
   // Never trust the counter alone: MDB_APPEND needs a serial above every stored one.
   Cursor cursor(txn_, dbis_.events);
   MDB_val key;
   if (cursor.move(key, value, MDB_LAST)) next_serial_ = std::max(next_serial_, read_u64(key) + 1);
 }
 
-void EventWriter::finish() { put(txn_, dbis_.meta, to_val(kNextSerialKey), serial_val(next_serial_)); }
+void EventWriter::finish() {
+  put(txn_, dbis_.meta, to_val(kNextSerialKey), serial_val(next_serial_));
+}
 
 std::uint64_t EventWriter::find_serial(const nostr::Bytes32& id) {
   MDB_val value;
@@ -71,7 +76,8 @@ WriteResult EventWriter::write(const nostr::Event& event, std::int64_t now) {
       RecordHeader old;
       if (read_header(old_serial, old)) {
         // NIP-01: the newest wins; on equal created_at, the lowest id.
-        bool old_wins = old.created_at > event.created_at || (old.created_at == event.created_at && old.id < event.id);
+        bool old_wins =
+            old.created_at > event.created_at || (old.created_at == event.created_at && old.id < event.id);
         if (old_wins) return make_result(WriteStatus::kSuperseded);
         remove(old_serial);
       }
@@ -117,7 +123,8 @@ bool EventWriter::remove(std::uint64_t serial) {
   MDB_val value;
   RecordHeader header;
   std::string_view json;
-  if (!get(txn_, dbis_.events, serial_val(serial), value) || !decode_record(value, header, json)) return false;
+  if (!get(txn_, dbis_.events, serial_val(serial), value) || !decode_record(value, header, json))
+    return false;
   // `json` points into a page that the deletions below may free: take what is needed first.
   auto parsed = nostr::parse_event(json, stored_event_limits());
   static const std::vector<nostr::Tag> kNoTags;

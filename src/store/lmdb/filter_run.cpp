@@ -20,7 +20,8 @@ FilterRun::FilterRun(nostr::Filter filter, const PlannerLimits& limits, std::uin
   description_ = plan_.describe();
   if (plan_.index == IndexKind::kNone || limit_ == 0) done_ = true;
   if (plan_.index != IndexKind::kIds && !done_) {
-    scan_.init(std::move(plan_.prefixes), filter_.since.value_or(INT64_MIN), filter_.until.value_or(INT64_MAX));
+    scan_.init(std::move(plan_.prefixes), filter_.since.value_or(INT64_MIN),
+               filter_.until.value_or(INT64_MAX));
   }
 }
 
@@ -33,7 +34,8 @@ void FilterRun::look_up_ids(MDB_txn* txn, const Dbis& dbis) {
     std::memcpy(&serial, value.mv_data, 8);
     RecordHeader header;
     std::string_view json;
-    if (!get(txn, dbis.events, to_val(&serial, sizeof serial), record) || !decode_record(record, header, json)) {
+    if (!get(txn, dbis.events, to_val(&serial, sizeof serial), record) ||
+        !decode_record(record, header, json)) {
       continue;
     }
     id_candidates_.push_back({header.created_at, serial});

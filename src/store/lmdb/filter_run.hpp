@@ -45,8 +45,8 @@ class Deadline {
 
 struct Match {
   const RecordHeader& header;
-  std::string_view json;        // valid until the transaction ends
-  nostr::Event* event;          // the parsed event when the filter needed it, else null; may be moved from
+  std::string_view json;  // valid until the transaction ends
+  nostr::Event* event;    // the parsed event when the filter needed it, else null; may be moved from
   std::uint64_t serial;
 };
 

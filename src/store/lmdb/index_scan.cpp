@@ -56,7 +56,7 @@ bool IndexScan::seek(std::uint32_t lane, Head& out) {
   bound.append(l.prefix.bytes.data(), l.prefix.size).be64(l.bound_time).be64(l.bound_serial);
   MDB_val key = bound.val(), value;
   bool found = cursor_->move(key, value, MDB_SET_RANGE) ? cursor_->move(key, value, MDB_PREV)
-                                                         : cursor_->move(key, value, MDB_LAST);
+                                                        : cursor_->move(key, value, MDB_LAST);
   if (found && accept(lane, key, out)) {
     cursor_lane_ = lane;
     return true;

@@ -27,7 +27,8 @@ const nostr::EventLimits& stored_event_limits() {
   static const nostr::EventLimits limits = [] {
     constexpr std::size_t kUnlimited = std::numeric_limits<std::size_t>::max();
     nostr::EventLimits l;
-    l.max_event_bytes = l.max_content_bytes = l.max_tags = l.max_tag_values = l.max_tag_value_bytes = kUnlimited;
+    l.max_event_bytes = l.max_content_bytes = l.max_tags = l.max_tag_values = l.max_tag_value_bytes =
+        kUnlimited;
     return l;
   }();
   return limits;

@@ -30,7 +30,9 @@ inline std::uint64_t load_be64(const std::uint8_t* at) {
 inline std::uint64_t encode_time(std::int64_t t) {
   return static_cast<std::uint64_t>(t) ^ (std::uint64_t{1} << 63);
 }
-inline std::int64_t decode_time(std::uint64_t v) { return static_cast<std::int64_t>(v ^ (std::uint64_t{1} << 63)); }
+inline std::int64_t decode_time(std::uint64_t v) {
+  return static_cast<std::int64_t>(v ^ (std::uint64_t{1} << 63));
+}
 
 // The (created_at, serial) suffix every index key ends with.
 inline constexpr std::size_t kSuffixSize = 16;

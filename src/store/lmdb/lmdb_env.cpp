@@ -5,7 +5,9 @@ namespace pleb::store::lmdb {
 LmdbError::LmdbError(int code, std::string_view what)
     : std::runtime_error(std::string(what) + ": " + mdb_strerror(code)), code_(code) {}
 
-void throw_error(int rc, std::string_view what) { throw LmdbError(rc, what); }
+void throw_error(int rc, std::string_view what) {
+  throw LmdbError(rc, what);
+}
 
 bool get(MDB_txn* txn, MDB_dbi dbi, const MDB_val& key, MDB_val& value) {
   MDB_val k = key;
@@ -45,16 +47,22 @@ Env::Env(const EnvConfig& config) {
   }
 }
 
-Env::~Env() { mdb_env_close(env_); }
+Env::~Env() {
+  mdb_env_close(env_);
+}
 
-Txn::Txn(MDB_env* env, unsigned flags) { check(mdb_txn_begin(env, nullptr, flags, &txn_), "mdb_txn_begin"); }
+Txn::Txn(MDB_env* env, unsigned flags) {
+  check(mdb_txn_begin(env, nullptr, flags, &txn_), "mdb_txn_begin");
+}
 
 void Txn::commit() {
   int rc = mdb_txn_commit(std::exchange(txn_, nullptr));  // the handle is freed even when commit fails
   check(rc, "mdb_txn_commit");
 }
 
-Cursor::Cursor(MDB_txn* txn, MDB_dbi dbi) { check(mdb_cursor_open(txn, dbi, &cursor_), "mdb_cursor_open"); }
+Cursor::Cursor(MDB_txn* txn, MDB_dbi dbi) {
+  check(mdb_cursor_open(txn, dbi, &cursor_), "mdb_cursor_open");
+}
 
 bool Cursor::move(MDB_val& key, MDB_val& value, MDB_cursor_op op) {
   int rc = mdb_cursor_get(cursor_, &key, &value, op);

@@ -30,11 +30,15 @@ inline void check(int rc, std::string_view what) {
 inline MDB_val to_val(const void* data, std::size_t size) {
   return MDB_val{size, const_cast<void*>(data)};  // LMDB never writes through a key or value it is given
 }
-inline MDB_val to_val(std::string_view text) { return to_val(text.data(), text.size()); }
+inline MDB_val to_val(std::string_view text) {
+  return to_val(text.data(), text.size());
+}
 inline std::string_view as_view(const MDB_val& val) {
   return {static_cast<const char*>(val.mv_data), val.mv_size};
 }
-inline const std::uint8_t* as_bytes(const MDB_val& val) { return static_cast<const std::uint8_t*>(val.mv_data); }
+inline const std::uint8_t* as_bytes(const MDB_val& val) {
+  return static_cast<const std::uint8_t*>(val.mv_data);
+}
 
 // Point lookup; false when the key is absent.
 bool get(MDB_txn* txn, MDB_dbi dbi, const MDB_val& key, MDB_val& value);

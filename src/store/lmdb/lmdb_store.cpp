@@ -1,6 +1,5 @@
 #include "store/lmdb/lmdb_store.hpp"
 
-#include <cstdlib>
 #include <mutex>
 #include <string>
 
@@ -20,7 +19,8 @@ using lmdb::Txn;
 constexpr std::size_t kIdleReaders = 16;
 
 std::string describe_failure(const std::exception& e) {
-  if (const auto* lmdb_error = dynamic_cast<const LmdbError*>(&e); lmdb_error && lmdb_error->code() == MDB_MAP_FULL) {
+  if (const auto* lmdb_error = dynamic_cast<const LmdbError*>(&e);
+      lmdb_error && lmdb_error->code() == MDB_MAP_FULL) {
     return "storage is full";
   }
   return e.what();
@@ -99,7 +99,7 @@ std::unique_ptr<EventStore> open_lmdb_store(const LmdbOptions& options) {
   env.map_size = options.map_size;
   env.max_readers = options.max_readers;
   env.max_dbs = lmdb::kMaxDbs;
-  env.flags = MDB_NOTLS | (options.sync ? 0u : static_cast<unsigned>(MDB_NOSYNC)) | (getenv("WRITEMAP") ? MDB_WRITEMAP : 0u);
+  env.flags = MDB_NOTLS | (options.sync ? 0u : static_cast<unsigned>(MDB_NOSYNC));
 
   lmdb::QueryConfig query;
   query.planner.max_prefixes = options.max_scan_prefixes;

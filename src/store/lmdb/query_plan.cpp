@@ -35,7 +35,8 @@ Plan plan_filter(const nostr::Filter& filter, const PlannerLimits& limits) {
     plan.index = IndexKind::kPubkeyKind;
     plan.prefixes.reserve(filter.authors->size() * filter.kinds->size());
     for (const auto& author : *filter.authors) {
-      for (std::uint32_t kind : *filter.kinds) plan.prefixes.push_back(make_prefix(Key().append(author).be32(kind)));
+      for (std::uint32_t kind : *filter.kinds)
+        plan.prefixes.push_back(make_prefix(Key().append(author).be32(kind)));
     }
   } else if (filter.authors) {
     plan.index = IndexKind::kPubkey;
@@ -46,7 +47,8 @@ Plan plan_filter(const nostr::Filter& filter, const PlannerLimits& limits) {
     const auto& tag = narrowest_tag(filter.tags);
     plan.prefixes.reserve(tag.values.size());
     for (const auto& value : tag.values) {
-      plan.prefixes.push_back(make_prefix(Key().u8(static_cast<std::uint8_t>(tag.letter)).append(hash_value(value))));
+      plan.prefixes.push_back(
+          make_prefix(Key().u8(static_cast<std::uint8_t>(tag.letter)).append(hash_value(value))));
     }
   } else if (filter.kinds) {
     plan.index = IndexKind::kKind;
