@@ -22,7 +22,8 @@ struct Corpus {
       Event event;
       event.kind = 1;
       event.created_at = 1700000000 + i;
-      event.content = "GM nostr! This is note number " + std::to_string(i) + ". " + std::string(150, 'x') + " 🤙";
+      event.content =
+          "GM nostr! This is note number " + std::to_string(i) + ". " + std::string(150, 'x') + " 🤙";
       event.tags = {{"e", to_hex(random_bytes32()), "wss://relay.example", "reply"},
                     {"p", to_hex(random_bytes32())},
                     {"t", "nostr"}};
@@ -105,7 +106,8 @@ void BM_RawSecp256k1Verify(benchmark::State& state) {
   secp256k1_context* ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
   std::vector<secp256k1_xonly_pubkey> keys(c.events.size());
   for (std::size_t k = 0; k < keys.size(); ++k) {
-    if (!secp256k1_xonly_pubkey_parse(ctx, &keys[k], c.events[k].pubkey.data())) state.SkipWithError("pubkey");
+    if (!secp256k1_xonly_pubkey_parse(ctx, &keys[k], c.events[k].pubkey.data()))
+      state.SkipWithError("pubkey");
   }
   std::size_t i = 0;
   for (auto _ : state) {

@@ -47,9 +47,11 @@ struct SignOptions {
 void sign(const SignOptions& options) {
   nostr::SecretKey key = secret_key_from(options.key);
   nostr::Event event;
-  if (options.kind < 0 || options.kind > nostr::kMaxKind) throw UsageError("--kind must be between 0 and 65535");
+  if (options.kind < 0 || options.kind > nostr::kMaxKind)
+    throw UsageError("--kind must be between 0 and 65535");
   event.kind = static_cast<std::uint32_t>(options.kind);
-  event.created_at = options.created_at >= 0 ? options.created_at : static_cast<std::int64_t>(std::time(nullptr));
+  event.created_at =
+      options.created_at >= 0 ? options.created_at : static_cast<std::int64_t>(std::time(nullptr));
   if (options.content_from_stdin) {
     event.content.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
   } else {
@@ -92,14 +94,16 @@ void register_event_commands(CLI::App& app) {
   auto* content = sign_command->add_option("-c,--content", options->content, "content text");
   sign_command->add_flag("--content-stdin", options->content_from_stdin, "read the content from stdin")
       ->excludes(content);
-  sign_command->add_option("-t,--tag", options->tags,
-                           "a tag, as a JSON array '[\"e\",\"<id>\"]' or comma-separated 'e,<id>'; repeatable")
+  sign_command
+      ->add_option("-t,--tag", options->tags,
+                   "a tag, as a JSON array '[\"e\",\"<id>\"]' or comma-separated 'e,<id>'; repeatable")
       // One value per occurrence: CLI11 would otherwise split a JSON array into several values.
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->allow_extra_args(false);
   sign_command->add_option("--created-at", options->created_at, "unix time (default: now)");
-  sign_command->add_option("--key", options->key, "nsec or hex secret key; - reads stdin; default: $PLEB_SECRET_KEY");
+  sign_command->add_option("--key", options->key,
+                           "nsec or hex secret key; - reads stdin; default: $PLEB_SECRET_KEY");
   sign_command->callback([options] { sign(*options); });
 
   auto* verify = event->add_subcommand(

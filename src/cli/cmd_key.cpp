@@ -13,13 +13,15 @@ void print_key_pair(const nostr::SecretKey& secret) {
   if (!pub) throw UsageError("the secret key is not a valid secp256k1 key");
   nostr::SecretString nsec(nostr::encode_nsec(secret.bytes()));
   nostr::SecretString hex(nostr::to_hex(secret.bytes()));
-  std::cout << "nsec: " << nsec.str() << "\nnpub: " << nostr::encode_npub(*pub) << "\nsecret hex: " << hex.str()
-            << "\npublic hex: " << nostr::to_hex(*pub) << "\n";
+  std::cout << "nsec: " << nsec.str() << "\nnpub: " << nostr::encode_npub(*pub)
+            << "\nsecret hex: " << hex.str() << "\npublic hex: " << nostr::to_hex(*pub) << "\n";
 }
 
 }  // namespace
 
-void print_key_pair_for(const nostr::SecretKey& secret) { print_key_pair(secret); }
+void print_key_pair_for(const nostr::SecretKey& secret) {
+  print_key_pair(secret);
+}
 
 void register_key_commands(CLI::App& app) {
   auto* key = app.add_subcommand("key", "Generate, convert, derive and encrypt keys");

@@ -123,10 +123,12 @@ void serve(const ServeFlags& flags) {
 
 void register_serve_command(CLI::App& app) {
   auto flags = std::make_shared<ServeFlags>();
-  auto* serve_command = app.add_subcommand("serve", "Run the relay and the platform on one port with embedded storage");
+  auto* serve_command =
+      app.add_subcommand("serve", "Run the relay and the platform on one port with embedded storage");
   serve_command->add_option("--listen", flags->listen, "HOST:PORT to listen on (default 127.0.0.1:7777)");
   serve_command->add_option("--data", flags->data, "data directory (default ./data)");
-  serve_command->add_option("--config", flags->config, "pleb.toml configuration file")->check(CLI::ExistingFile);
+  serve_command->add_option("--config", flags->config, "pleb.toml configuration file")
+      ->check(CLI::ExistingFile);
   serve_command->callback([flags] { serve(*flags); });
 }
 

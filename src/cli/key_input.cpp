@@ -26,7 +26,8 @@ nostr::SecretKey parse_secret_key(const std::string& text) {
   if (!nostr::from_hex_any_case(text, key.mutable_bytes().data(), 32)) {
     throw UsageError("a secret key must be an nsec or 64 hex characters");
   }
-  if (!nostr::is_valid_secret_key(key.bytes())) throw UsageError("the secret key is not a valid secp256k1 key");
+  if (!nostr::is_valid_secret_key(key.bytes()))
+    throw UsageError("the secret key is not a valid secp256k1 key");
   return key;
 }
 

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   pleb::cli::register_event_commands(app);
   pleb::cli::register_nip19_commands(app);
   pleb::cli::register_serve_command(app);
+  pleb::cli::register_import_export_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Error& e) {

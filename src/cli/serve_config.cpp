@@ -88,7 +88,8 @@ void load_config_file(const std::string& path, ServeConfig& config) {
     relay.restricted_read_kinds.clear();
     for (const auto& kind : *kinds) {
       auto value = kind.value<std::int64_t>();
-      if (!value || *value < 0 || *value > 65535) throw UsageError("config: [relay] restricted_read_kinds must be kinds");
+      if (!value || *value < 0 || *value > 65535)
+        throw UsageError("config: [relay] restricted_read_kinds must be kinds");
       relay.restricted_read_kinds.push_back(static_cast<std::uint32_t>(*value));
     }
   }

@@ -42,7 +42,8 @@ struct Shared {
 class IpSlot {
  public:
   IpSlot() = default;
-  IpSlot(std::shared_ptr<Shared> shared, std::string address) : shared_(std::move(shared)), address_(std::move(address)) {}
+  IpSlot(std::shared_ptr<Shared> shared, std::string address)
+      : shared_(std::move(shared)), address_(std::move(address)) {}
   IpSlot(IpSlot&& other) noexcept : shared_(std::move(other.shared_)), address_(std::move(other.address_)) {}
   IpSlot& operator=(IpSlot&&) = delete;
   ~IpSlot() {
@@ -71,8 +72,8 @@ class IpSlot {
 };
 
 std::string problem_json(unsigned status, std::string_view title, std::string_view detail) {
-  return "{\"type\":\"about:blank\",\"title\":\"" + std::string(title) + "\",\"status\":" + std::to_string(status) +
-         ",\"detail\":\"" + std::string(detail) + "\"}";
+  return "{\"type\":\"about:blank\",\"title\":\"" + std::string(title) +
+         "\",\"status\":" + std::to_string(status) + ",\"detail\":\"" + std::string(detail) + "\"}";
 }
 
 class WsSession : public WebSocketConnection, public std::enable_shared_from_this<WsSession> {
@@ -193,9 +194,8 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
 
   void write_next() {
     writing_ = true;
-    ws_.async_write(net::buffer(*queue_.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      self->on_write(ec);
-    });
+    ws_.async_write(net::buffer(*queue_.front()),
+                    [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
   }
 
   void on_write(beast::error_code ec) {
@@ -252,8 +252,12 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(tcp::socket socket, std::shared_ptr<Shared> shared, std::optional<IpSlot> slot, std::string address)
-      : stream_(std::move(socket)), shared_(std::move(shared)), slot_(std::move(slot)), address_(std::move(address)) {}
+  HttpSession(tcp::socket socket, std::shared_ptr<Shared> shared, std::optional<IpSlot> slot,
+              std::string address)
+      : stream_(std::move(socket)),
+        shared_(std::move(shared)),
+        slot_(std::move(slot)),
+        address_(std::move(address)) {}
 
   void run() { read(); }
 
@@ -263,9 +267,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     parser_->body_limit(shared_->options.max_http_body_bytes);
     parser_->header_limit(16 * 1024);
     stream_.expires_after(std::chrono::seconds(30));
-    bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      self->on_read(ec);
-    });
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
@@ -309,8 +312,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     } catch (const std::exception&) {
       response = problem(500, "Internal Server Error", "the request could not be handled");
     }
-    respond(std::move(response), request.keep_alive() && !shared_->stopping, request.method() == bhttp::verb::head,
-            request.version());
+    respond(std::move(response), request.keep_alive() && !shared_->stopping,
+            request.method() == bhttp::verb::head, request.version());
   }
 
   static HttpResponse problem(unsigned status, std::string_view title, std::string_view detail) {
@@ -318,8 +321,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   }
 
   void respond(HttpResponse response, bool keep_alive, bool head = false, unsigned version = 11) {
-    auto message = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(response.status),
-                                                                          version);
+    auto message = std::make_shared<bhttp::response<bhttp::string_body>>(
+        static_cast<bhttp::status>(response.status), version);
     message->set(bhttp::field::server, "pleb");
     message->set(bhttp::field::content_type, response.content_type);
     for (const auto& [name, value] : response.headers) message->set(name, value);
@@ -327,13 +330,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     std::size_t length = response.body.size();
     if (!head) message->body() = std::move(response.body);
     message->content_length(length);
-    bhttp::async_write(stream_, *message, [self = shared_from_this(), message, keep_alive](beast::error_code ec, std::size_t) {
-      if (ec || !keep_alive) {
-        self->shutdown();
-      } else {
-        self->read();
-      }
-    });
+    bhttp::async_write(stream_, *message,
+                       [self = shared_from_this(), message, keep_alive](beast::error_code ec, std::size_t) {
+                         if (ec || !keep_alive) {
+                           self->shutdown();
+                         } else {
+                           self->read();
+                         }
+                       });
   }
 
   void shutdown() {
@@ -446,6 +450,8 @@ void Server::on_signal(std::function<void()> handler) {
   });
 }
 
-std::size_t Server::connection_count() const { return impl_->shared->connections; }
+std::size_t Server::connection_count() const {
+  return impl_->shared->connections;
+}
 
 }  // namespace pleb::http

@@ -14,7 +14,7 @@ namespace pleb::http {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 7777;
-  unsigned threads = 0;  // 0: one per core
+  unsigned threads = 0;                        // 0: one per core
   std::size_t max_message_bytes = 512 * 1024;  // larger text frames get a NOTICE; twice this closes
   std::size_t max_outgoing_bytes = 8 * 1024 * 1024;
   std::size_t max_connections_per_ip = 256;
@@ -26,7 +26,7 @@ struct ServerOptions {
 
 struct HttpRequest {
   std::string method;
-  std::string target;  // path and query
+  std::string target;                          // path and query
   std::map<std::string, std::string> headers;  // lowercase names
   std::string body;
   std::string remote_address;

@@ -37,8 +37,8 @@ ClientMessage parse_event_message(simdjson::dom::array array, const MessageLimit
 }
 
 template <typename Message>
-ClientMessage parse_subscription(simdjson::dom::array array, const MessageLimits& limits, std::string_view verb,
-                                 Reply reply) {
+ClientMessage parse_subscription(simdjson::dom::array array, const MessageLimits& limits,
+                                 std::string_view verb, Reply reply) {
   std::string usage = "invalid: " + std::string(verb) + " must be [\"" + std::string(verb) +
                       "\",<subscription id>,<filter>...]";
   if (array.size() < 2) return error(Reply::kNotice, {}, usage);
@@ -46,8 +46,8 @@ ClientMessage parse_subscription(simdjson::dom::array array, const MessageLimits
   if (array.at(1).get_string().get(sub_id)) return error(Reply::kNotice, {}, usage);
   if (sub_id.empty() || sub_id.size() > limits.max_subscription_id_length) {
     return error(reply, std::string(sub_id),
-                 "invalid: subscription id must be 1 to " + std::to_string(limits.max_subscription_id_length) +
-                     " characters");
+                 "invalid: subscription id must be 1 to " +
+                     std::to_string(limits.max_subscription_id_length) + " characters");
   }
   if (array.size() < 3) return error(reply, std::string(sub_id), "invalid: at least one filter is required");
   if (array.size() - 2 > limits.max_filters) {
@@ -121,7 +121,9 @@ std::string with_id(std::string_view verb, std::string_view id) {
 }
 }  // namespace
 
-std::string eose_message(std::string_view subscription_id) { return with_id("EOSE", subscription_id) + "]"; }
+std::string eose_message(std::string_view subscription_id) {
+  return with_id("EOSE", subscription_id) + "]";
+}
 
 std::string closed_message(std::string_view subscription_id, std::string_view reason) {
   std::string out = with_id("CLOSED", subscription_id);
@@ -131,12 +133,16 @@ std::string closed_message(std::string_view subscription_id, std::string_view re
   return out;
 }
 
-std::string notice_message(std::string_view text) { return with_id("NOTICE", text) + "]"; }
+std::string notice_message(std::string_view text) {
+  return with_id("NOTICE", text) + "]";
+}
 
 std::string count_message(std::string_view subscription_id, std::uint64_t count) {
   return with_id("COUNT", subscription_id) + ",{\"count\":" + std::to_string(count) + "}]";
 }
 
-std::string auth_challenge_message(std::string_view challenge) { return with_id("AUTH", challenge) + "]"; }
+std::string auth_challenge_message(std::string_view challenge) {
+  return with_id("AUTH", challenge) + "]";
+}
 
 }  // namespace pleb::nostr

@@ -45,7 +45,8 @@ struct MessageError {
   std::string reason;  // with its NIP-01 prefix, e.g. "invalid: kind must be an integer"
 };
 
-using ClientMessage = std::variant<EventMessage, ReqMessage, CountMessage, CloseMessage, AuthMessage, MessageError>;
+using ClientMessage =
+    std::variant<EventMessage, ReqMessage, CountMessage, CloseMessage, AuthMessage, MessageError>;
 
 ClientMessage parse_client_message(std::string_view text, const MessageLimits& limits = {});
 

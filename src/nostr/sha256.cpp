@@ -27,7 +27,8 @@ Bytes32 sha256(const std::uint8_t* data, std::size_t size) {
   Bytes32 out;
   unsigned int length = 0;
   if (EVP_DigestInit_ex2(context.ctx, sha256_algorithm(), nullptr) != 1 ||
-      EVP_DigestUpdate(context.ctx, data, size) != 1 || EVP_DigestFinal_ex(context.ctx, out.data(), &length) != 1) {
+      EVP_DigestUpdate(context.ctx, data, size) != 1 ||
+      EVP_DigestFinal_ex(context.ctx, out.data(), &length) != 1) {
     throw std::runtime_error("SHA256 failed");
   }
   return out;

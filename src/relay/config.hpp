@@ -11,17 +11,17 @@ namespace pleb::relay {
 struct RelayInfo {
   std::string name = "Pleb.One relay";
   std::string description = "A community-owned Nostr relay";
-  std::string pubkey;   // operator's hex pubkey
+  std::string pubkey;  // operator's hex pubkey
   std::string contact;
   std::string icon;
   std::string relay_url;  // e.g. wss://relay.example.com; NIP-42 checks the AUTH relay tag against it
 };
 
 struct RelayLimits {
-  nostr::MessageLimits message;          // per-message: filters per REQ, subscription id length, event limits
-  std::size_t max_subscriptions = 50;    // per connection
-  std::uint64_t max_limit = 5000;        // cap on a filter's limit
-  std::uint64_t default_limit = 500;     // for a filter without one
+  nostr::MessageLimits message;        // per-message: filters per REQ, subscription id length, event limits
+  std::size_t max_subscriptions = 50;  // per connection
+  std::uint64_t max_limit = 5000;      // cap on a filter's limit
+  std::uint64_t default_limit = 500;   // for a filter without one
   std::int64_t created_at_past_seconds = 0;      // 0: any age accepted
   std::int64_t created_at_future_seconds = 900;  // events dated further ahead are refused
 };

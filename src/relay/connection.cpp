@@ -24,7 +24,8 @@ std::string host_of(std::string_view url) {
 }  // namespace
 
 std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 Connection::Connection(std::shared_ptr<Relay> relay, std::shared_ptr<http::WebSocketConnection> socket,
@@ -37,7 +38,9 @@ void Connection::start() {
   send(nostr::auth_challenge_message(challenge_));
 }
 
-void Connection::send(std::string message) { socket_->send(std::move(message)); }
+void Connection::send(std::string message) {
+  socket_->send(std::move(message));
+}
 
 void Connection::on_text(std::string_view text) {
   auto message = nostr::parse_client_message(text, relay_->config().limits.message);
@@ -61,7 +64,9 @@ void Connection::on_text(std::string_view text) {
       message);
 }
 
-void Connection::on_binary() { send(nostr::notice_message("invalid: binary messages are not supported")); }
+void Connection::on_binary() {
+  send(nostr::notice_message("invalid: binary messages are not supported"));
+}
 
 void Connection::on_oversize(std::size_t limit) {
   send(nostr::notice_message("invalid: message is larger than " + std::to_string(limit) + " bytes"));
@@ -145,7 +150,8 @@ bool Connection::is_restricted_kind(std::uint32_t kind) const {
 
 bool Connection::touches_restricted_kinds(const nostr::Filter& filter) const {
   if (!filter.kinds) return !relay_->config().restricted_read_kinds.empty();
-  return std::any_of(filter.kinds->begin(), filter.kinds->end(), [this](auto k) { return is_restricted_kind(k); });
+  return std::any_of(filter.kinds->begin(), filter.kinds->end(),
+                     [this](auto k) { return is_restricted_kind(k); });
 }
 
 bool Connection::may_see(const nostr::Event& event) const {
@@ -301,7 +307,8 @@ void Connection::handle_auth(const nostr::Event& event) {
   auto refuse = [&](const std::string& reason) { send(nostr::ok_message(id, false, reason)); };
   if (event.kind != nostr::kKindClientAuth) return refuse("invalid: AUTH event must be kind 22242");
   if (auto verified = nostr::verify_event(event); !verified) return refuse("invalid: " + verified.error());
-  if (std::llabs(event.created_at - unix_now()) > 600) return refuse("invalid: AUTH event is too old or too new");
+  if (std::llabs(event.created_at - unix_now()) > 600)
+    return refuse("invalid: AUTH event is too old or too new");
   auto challenge = event.first_tag_value("challenge");
   if (!challenge || *challenge != challenge_) return refuse("invalid: AUTH challenge does not match");
   auto relay_tag = event.first_tag_value("relay");

@@ -10,9 +10,12 @@
 
 namespace pleb::relay {
 
-class Connection : public http::MessageSink, public Subscriber, public std::enable_shared_from_this<Connection> {
+class Connection : public http::MessageSink,
+                   public Subscriber,
+                   public std::enable_shared_from_this<Connection> {
  public:
-  Connection(std::shared_ptr<Relay> relay, std::shared_ptr<http::WebSocketConnection> socket, http::UpgradeInfo info);
+  Connection(std::shared_ptr<Relay> relay, std::shared_ptr<http::WebSocketConnection> socket,
+             http::UpgradeInfo info);
   void start();
 
   void on_text(std::string_view message) override;

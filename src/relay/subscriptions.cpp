@@ -44,7 +44,8 @@ void SubscriptionRegistry::publish(const std::shared_ptr<const Published>& event
         }
       }
       if (matched.empty()) continue;
-      if (auto subscriber = connection.subscriber.lock()) deliveries.emplace_back(std::move(subscriber), std::move(matched));
+      if (auto subscriber = connection.subscriber.lock())
+        deliveries.emplace_back(std::move(subscriber), std::move(matched));
     }
   }
   for (auto& [subscriber, ids] : deliveries) subscriber->deliver(event, std::move(ids));

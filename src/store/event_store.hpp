@@ -96,7 +96,7 @@ class EventStore {
   virtual std::uint64_t count(const std::vector<nostr::Filter>& filters, std::int64_t now) = 0;
 
   // Removes events whose NIP-40 expiration is at or before `now`; returns how many were removed.
-  // Throws std::runtime_error when storage fails.
+  // Never throws: when storage fails nothing is removed (0) and the next call tries again.
   virtual std::size_t purge_expired(std::int64_t now) = 0;
 
   // Readiness: storage is open and a write transaction can be started.

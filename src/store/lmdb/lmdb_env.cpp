@@ -1,5 +1,7 @@
 #include "store/lmdb/lmdb_env.hpp"
 
+#include <cerrno>
+
 namespace pleb::store::lmdb {
 
 LmdbError::LmdbError(int code, std::string_view what)
@@ -32,19 +34,36 @@ bool del(MDB_txn* txn, MDB_dbi dbi, const MDB_val& key) {
 }
 
 Env::Env(const EnvConfig& config) {
-  check(mdb_env_create(&env_), "mdb_env_create");
-  try {
-    check(mdb_env_set_mapsize(env_, config.map_size), "mdb_env_set_mapsize");
-    check(mdb_env_set_maxreaders(env_, config.max_readers), "mdb_env_set_maxreaders");
-    check(mdb_env_set_maxdbs(env_, config.max_dbs), "mdb_env_set_maxdbs");
-    check(mdb_env_open(env_, config.directory.c_str(), config.flags, 0644), "mdb_env_open");
-    // Slots left behind by a process that crashed would otherwise pin old pages forever.
-    int dead = 0;
-    check(mdb_reader_check(env_, &dead), "mdb_reader_check");
-  } catch (...) {
-    mdb_env_close(env_);
-    throw;
+  std::size_t map_size = config.map_size;
+  int rc = try_open(config, map_size);
+  while (rc == ENOMEM && map_size / 2 >= config.min_map_size && map_size / 2 > 0) {
+    map_size /= 2;
+    rc = try_open(config, map_size);
   }
+  check(rc, "mdb_env_open");
+  // Slots left behind by a process that crashed would otherwise pin old pages forever.
+  int dead = 0;
+  rc = mdb_reader_check(env_, &dead);
+  if (rc != MDB_SUCCESS) {
+    mdb_env_close(env_);
+    throw_error(rc, "mdb_reader_check");
+  }
+}
+
+int Env::try_open(const EnvConfig& config, std::size_t map_size) {
+  if (env_) mdb_env_close(std::exchange(env_, nullptr));  // LMDB: a failed open leaves only close
+  int rc = mdb_env_create(&env_);
+  if (rc != MDB_SUCCESS) {
+    env_ = nullptr;
+    return rc;
+  }
+  if ((rc = mdb_env_set_mapsize(env_, map_size)) == MDB_SUCCESS &&
+      (rc = mdb_env_set_maxreaders(env_, config.max_readers)) == MDB_SUCCESS &&
+      (rc = mdb_env_set_maxdbs(env_, config.max_dbs)) == MDB_SUCCESS) {
+    rc = mdb_env_open(env_, config.directory.c_str(), config.flags, 0644);
+  }
+  if (rc != MDB_SUCCESS) mdb_env_close(std::exchange(env_, nullptr));
+  return rc;
 }
 
 Env::~Env() {

@@ -49,6 +49,9 @@ bool del(MDB_txn* txn, MDB_dbi dbi, const MDB_val& key);
 struct EnvConfig {
   std::string directory;
   std::size_t map_size = 0;
+  // When the address space for map_size is refused (ENOMEM: a ulimit -v, a sanitizer's memory layout),
+  // the map is halved until it fits, down to this. LMDB never maps less than the data file holds.
+  std::size_t min_map_size = 0;
   unsigned max_readers = 0;
   unsigned max_dbs = 0;
   unsigned flags = 0;
@@ -63,6 +66,8 @@ class Env {
   MDB_env* get() const { return env_; }
 
  private:
+  int try_open(const EnvConfig& config, std::size_t map_size);
+
   MDB_env* env_ = nullptr;
 };
 

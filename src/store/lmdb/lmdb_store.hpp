@@ -21,6 +21,7 @@ struct LmdbOptions {
   std::filesystem::path directory;  // created if missing; holds data.mdb and lock.mdb
   // Address space reserved for the file, which grows sparsely as needed: 1 TiB reserves room and
   // costs nothing, so MDB_MAP_FULL ("error: storage is full") only means the disk budget was reached.
+  // Where that much address space is refused (ulimit -v), it is halved until it fits, down to 1 GiB.
   std::size_t map_size = std::size_t{1} << 40;
   unsigned max_readers = 1024;  // concurrent read transactions (query steps in flight)
   // Cap on any filter's limit, and the limit of a filter without one. The relay may apply a lower one.
