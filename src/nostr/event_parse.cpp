@@ -1,5 +1,7 @@
 #include "nostr/event_parse.hpp"
 
+#include <array>
+
 #include "nostr/json_reader.hpp"
 #include "nostr/json_writer.hpp"
 #include "nostr/schnorr.hpp"
@@ -27,11 +29,27 @@ std::string describe(simdjson::error_code error, std::size_t max_depth) {
 }
 
 Result<simdjson::dom::element> parse_document(std::string_view json, std::size_t max_depth) {
-  thread_local simdjson::dom::parser parser;
-  if (parser.max_depth() != max_depth) {
+  // One parser per depth limit in use on this thread (events and filters use different ones), so
+  // alternating between them never reallocates.
+  struct DepthParser {
+    std::size_t depth = 0;
+    simdjson::dom::parser parser;
+  };
+  thread_local std::array<DepthParser, 4> parsers;
+  DepthParser* slot = nullptr;
+  for (auto& candidate : parsers) {
+    if (candidate.depth == max_depth || candidate.depth == 0) {
+      slot = &candidate;
+      break;
+    }
+  }
+  if (slot == nullptr) slot = &parsers.back();  // more than four limits: reuse the last slot
+  auto& parser = slot->parser;
+  if (slot->depth != max_depth) {
     if (auto err = parser.allocate(std::max<std::size_t>(json.size(), 4096), max_depth)) {
       return Result<simdjson::dom::element>::failure(describe(err, max_depth));
     }
+    slot->depth = max_depth;
   }
   simdjson::dom::element root;
   if (auto err = parser.parse(json.data(), json.size()).get(root)) {

@@ -138,8 +138,10 @@ void Connection::handle_event(nostr::Event event) {
     } else {
       ++relay->stats().events_rejected;
     }
-    socket->send(nostr::ok_message(id, result.ok(), result.message));
+    // Fan out before acknowledging: a client that saw OK and then subscribes must not get this event
+    // again as a live one after its EOSE.
     if (result.ok()) relay->subscriptions().publish(published);
+    socket->send(nostr::ok_message(id, result.ok(), result.message));
   });
 }
 
@@ -226,12 +228,21 @@ void Connection::handle_req(nostr::ReqMessage request) {
 void Connection::continue_query(std::shared_ptr<Subscription> subscription) {
   auto it = subscriptions_.find(subscription->id);
   if (closed_ || it == subscriptions_.end() || it->second != subscription) return;  // closed or replaced
-  bool done = subscription->cursor->step(kQuerySlice, [&](const store::StoredEvent& stored) {
-    if (!may_see_json(stored.event.kind, stored.event.pubkey, stored.json)) return true;
-    subscription->sent_before_eose.insert(nostr::to_hex(stored.event.id));
-    send(nostr::event_message(subscription->id, stored.json));
-    return true;
-  });
+  bool done = false;
+  try {
+    done = subscription->cursor->step(kQuerySlice, [&](const store::StoredEvent& stored) {
+      if (!may_see_json(stored.event.kind, stored.event.pubkey, stored.json)) return true;
+      subscription->sent_before_eose.insert(nostr::to_hex(stored.event.id));
+      send(nostr::event_message(subscription->id, stored.json));
+      return true;
+    });
+  } catch (const std::exception& e) {
+    // Storage failed: this subscription ends with a reason; the connection and the others go on.
+    relay_->subscriptions().remove(socket_->id(), subscription->id);
+    send(nostr::closed_message(subscription->id, std::string("error: ") + e.what()));
+    subscriptions_.erase(it);
+    return;
+  }
   if (done) {
     finish_query(*subscription);
     return;
@@ -287,19 +298,31 @@ void Connection::handle_count(nostr::CountMessage request) {
   bool restricted = std::any_of(request.filters.begin(), request.filters.end(),
                                 [this](const auto& f) { return touches_restricted_kinds(f); });
   std::uint64_t count = 0;
+  try {
+    count = count_visible(request.filters, restricted, now);
+  } catch (const std::exception& e) {
+    send(nostr::closed_message(id, std::string("error: ") + e.what()));
+    return;
+  }
+  send(nostr::count_message(id, count));
+}
+
+std::uint64_t Connection::count_visible(std::vector<nostr::Filter>& filters, bool restricted,
+                                        std::int64_t now) {
+  std::uint64_t count = 0;
   if (!restricted) {
-    count = relay_->store().count(request.filters, now);
+    count = relay_->store().count(filters, now);
   } else {
     // Counting must not reveal what may not be read: walk the matches and apply the same visibility.
-    for (auto& filter : request.filters) filter.limit.reset();
-    auto cursor = relay_->store().query_json(request.filters, now);
+    for (auto& filter : filters) filter.limit.reset();
+    auto cursor = relay_->store().query_json(filters, now);
     while (!cursor->step(std::chrono::milliseconds(50), [&](const store::StoredEvent& stored) {
       count += may_see_json(stored.event.kind, stored.event.pubkey, stored.json);
       return true;
     })) {
     }
   }
-  send(nostr::count_message(id, count));
+  return count;
 }
 
 void Connection::handle_auth(const nostr::Event& event) {

@@ -37,6 +37,7 @@ class Connection : public http::MessageSink,
   void handle_event(nostr::Event event);
   void handle_req(nostr::ReqMessage request);
   void handle_count(nostr::CountMessage request);
+  std::uint64_t count_visible(std::vector<nostr::Filter>& filters, bool restricted, std::int64_t now);
   void handle_close(const std::string& subscription_id);
   void handle_auth(const nostr::Event& event);
   void handle_error(const nostr::MessageError& error);
