@@ -20,19 +20,9 @@ constexpr std::size_t kMaxSeedSize = 64;
 // 33 bytes of key (0x00 || k, or the compressed public key) and 4 of index.
 constexpr std::size_t kChildDataSize = 37;
 
-// Normal derivation needs point(k), which libsecp256k1 only computes with a context built for it.
-// schnorr.cpp keeps its context private, so this module creates one of its own, once, randomized
-// against side channels the same way.
+// Derivation shares the process's one randomized libsecp256k1 context with signing and verification.
 const secp256k1_context* context() {
-  static const secp256k1_context* ctx = [] {
-    secp256k1_context* c = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
-    Bytes32 seed = random_bytes32();
-    int ok = secp256k1_context_randomize(c, seed.data());
-    secure_wipe(seed.data(), seed.size());
-    if (!ok) throw std::runtime_error("secp256k1 randomize failed");
-    return c;
-  }();
-  return ctx;
+  return secp256k1_shared_context();
 }
 
 // I = HMAC-SHA512(key, data), split into the child key material I_L and the chain code I_R.

@@ -50,6 +50,10 @@ bool parse_pubkey_cached(const Bytes32& pubkey, secp256k1_xonly_pubkey& out) {
 
 }  // namespace
 
+const secp256k1_context* secp256k1_shared_context() {
+  return context();
+}
+
 Bytes32 random_bytes32() {
   Bytes32 out;
   if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1) {

@@ -6,7 +6,12 @@
 #include "nostr/event.hpp"
 #include "nostr/secret.hpp"
 
+struct secp256k1_context_struct;  // libsecp256k1's context type, kept out of this header
+
 namespace pleb::nostr {
+
+// The process's one libsecp256k1 context, randomized once; read-only afterwards, so any thread may use it.
+const secp256k1_context_struct* secp256k1_shared_context();
 
 // Verifies a BIP-340 signature over a message of any length.
 bool schnorr_verify(const Bytes64& sig, const std::uint8_t* message, std::size_t size, const Bytes32& pubkey);
