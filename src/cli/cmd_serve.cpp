@@ -95,6 +95,7 @@ void serve(const ServeFlags& flags) {
   if (!flags.listen.empty()) parse_listen(flags.listen, config.server);
   if (!flags.data.empty()) config.data_dir = flags.data;
   config.relay.max_message_bytes = config.server.max_message_bytes;
+  config.relay.max_outgoing_bytes = config.server.max_outgoing_bytes;
 
   store::LmdbOptions store_options;
   store_options.directory = std::filesystem::path(config.data_dir) / "events";

@@ -113,6 +113,12 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
   void post(std::function<void()> task) override {
     net::post(ws_.get_executor(), [self = shared_from_this(), task = std::move(task)] { task(); });
   }
+  void when_drained(std::size_t below_bytes, std::function<void()> task) override {
+    net::post(ws_.get_executor(), [self = shared_from_this(), below_bytes, task = std::move(task)]() mutable {
+      self->drain_waiters_.push_back({below_bytes, std::move(task)});
+      self->run_drain_waiters();
+    });
+  }
   void close() override {
     net::post(ws_.get_executor(), [self = shared_from_this()] { self->begin_close(); });
   }
@@ -159,9 +165,26 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
     read();
   }
 
+  void run_drain_waiters() {
+    if (close_started_ || overflowed_) {
+      drain_waiters_.clear();
+      return;
+    }
+    for (std::size_t i = 0; i < drain_waiters_.size();) {
+      if (queued_bytes_ <= drain_waiters_[i].below_bytes) {
+        auto task = std::move(drain_waiters_[i].task);
+        drain_waiters_.erase(drain_waiters_.begin() + static_cast<std::ptrdiff_t>(i));
+        task();
+      } else {
+        ++i;
+      }
+    }
+  }
+
   void enqueue(std::shared_ptr<const std::string> text) {
     if (close_started_ || overflowed_) return;
-    if (queued_bytes_ + text->size() > shared_->options.max_outgoing_bytes) {
+    // A message with nothing waiting before it always fits; the bound is on what piles up.
+    if (queued_bytes_ > 0 && queued_bytes_ + text->size() > shared_->options.max_outgoing_bytes) {
       overflow();
       return;
     }
@@ -177,6 +200,7 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
       queued_bytes_ -= queue_.back()->size();
       queue_.pop_back();
     }
+    drain_waiters_.clear();
     auto notice = std::make_shared<const std::string>(
         "[\"NOTICE\",\"error: connection closed, the client reads too slowly for its subscriptions\"]");
     queued_bytes_ += notice->size();
@@ -194,6 +218,9 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
 
   void write_next() {
     writing_ = true;
+    // The frame being written no longer waits: the bound is on what waits behind it, so a message
+    // bigger than the bound (a large event for a small bound) never starves what follows it.
+    queued_bytes_ -= queue_.front()->size();
     ws_.async_write(net::buffer(*queue_.front()),
                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
   }
@@ -203,10 +230,11 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
     if (ec) {
       queue_.clear();
       queued_bytes_ = 0;
+      drain_waiters_.clear();
       return;  // the pending read fails too and finishes the session
     }
-    queued_bytes_ -= queue_.front()->size();
     queue_.pop_front();
+    if (!drain_waiters_.empty()) run_drain_waiters();
     if (!queue_.empty()) {
       write_next();
     } else if (closing_) {
@@ -226,6 +254,7 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
   }
 
   void finish() {
+    drain_waiters_.clear();
     if (sink_) {
       sink_->on_close();
       sink_.reset();
@@ -248,6 +277,11 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
   bool close_started_ = false;
   bool overflowed_ = false;
   std::unique_ptr<net::steady_timer> deadline_;
+  struct DrainWaiter {
+    std::size_t below_bytes;
+    std::function<void()> task;
+  };
+  std::vector<DrainWaiter> drain_waiters_;
 };
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {

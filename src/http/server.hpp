@@ -14,9 +14,9 @@ namespace pleb::http {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 7777;
-  unsigned threads = 0;                        // 0: one per core
-  std::size_t max_message_bytes = 512 * 1024;  // larger text frames get a NOTICE; twice this closes
-  std::size_t max_outgoing_bytes = 8 * 1024 * 1024;
+  unsigned threads = 0;                              // 0: one per core
+  std::size_t max_message_bytes = 512 * 1024;        // larger text frames get a NOTICE; twice this closes
+  std::size_t max_outgoing_bytes = 8 * 1024 * 1024;  // queued for one connection; past it: NOTICE, close
   std::size_t max_connections_per_ip = 256;
   std::chrono::seconds idle_timeout{300};  // pings go out at half of it; no answer closes
   bool permessage_deflate = true;

@@ -16,6 +16,10 @@ class WebSocketConnection {
   void send(std::string text) { send(std::make_shared<const std::string>(std::move(text))); }
   // Thread-safe. Runs `task` on this connection's strand, serialized with its message handling.
   virtual void post(std::function<void()> task) = 0;
+  // Thread-safe. Runs `task` on the strand once at most `below_bytes` wait to be sent (at once if that is
+  // already so): how producers that can wait, such as stored queries, follow a slow reader's pace.
+  // Dropped if the connection closes first.
+  virtual void when_drained(std::size_t below_bytes, std::function<void()> task) = 0;
   // Thread-safe. Sends what is queued, then a close frame.
   virtual void close() = 0;
   virtual const std::string& remote_address() const = 0;

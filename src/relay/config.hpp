@@ -33,7 +33,8 @@ struct RelayConfig {
   bool auth_required_for_reads = false;
   // Kinds served only to their authenticated author or a p-tagged recipient (NIP-04 DMs, NIP-59 gift wraps).
   std::vector<std::uint32_t> restricted_read_kinds = {4, 1059};
-  std::size_t max_message_bytes = 512 * 1024;  // mirrored from the server options, for NIP-11
+  std::size_t max_message_bytes = 512 * 1024;        // mirrored from the server options, for NIP-11
+  std::size_t max_outgoing_bytes = 8 * 1024 * 1024;  // mirrored from the server options, for query pacing
   std::string version = "0.1.0";
 };
 

@@ -229,11 +229,18 @@ void Connection::continue_query(std::shared_ptr<Subscription> subscription) {
   auto it = subscriptions_.find(subscription->id);
   if (closed_ || it == subscriptions_.end() || it->second != subscription) return;  // closed or replaced
   bool done = false;
+  std::size_t produced = 0;
+  // How much one slice may queue for the client. Past it the next slice waits until the client has
+  // taken everything: a stored query follows the reader's pace and never fills the outgoing queue.
+  const std::size_t slice_bytes = relay_->config().max_outgoing_bytes / 4;
   try {
     done = subscription->cursor->step(kQuerySlice, [&](const store::StoredEvent& stored) {
       if (!may_see_json(stored.event.kind, stored.event.pubkey, stored.json)) return true;
       subscription->sent_before_eose.insert(nostr::to_hex(stored.event.id));
-      send(nostr::event_message(subscription->id, stored.json));
+      std::string message = nostr::event_message(subscription->id, stored.json);
+      produced += message.size();
+      send(std::move(message));
+      if (produced >= slice_bytes) subscription->cursor->pause();
       return true;
     });
   } catch (const std::exception& e) {
@@ -247,7 +254,12 @@ void Connection::continue_query(std::shared_ptr<Subscription> subscription) {
     finish_query(*subscription);
     return;
   }
-  socket_->post([self = shared_from_this(), subscription] { self->continue_query(subscription); });
+  auto next = [self = shared_from_this(), subscription] { self->continue_query(subscription); };
+  if (produced >= slice_bytes) {
+    socket_->when_drained(0, std::move(next));
+  } else {
+    socket_->post(std::move(next));
+  }
 }
 
 void Connection::finish_query(Subscription& subscription) {

@@ -68,6 +68,10 @@ class QueryCursor {
   // Throws std::runtime_error when storage fails (answer CLOSED "error: ...").
   // A cursor may be stepped from any thread, one thread at a time.
   virtual bool step(std::chrono::microseconds budget, const EventSink& sink) = 0;
+  // Called from inside the sink: the running step() returns false after the current event, and the next
+  // step() resumes after it. For consumers whose output buffer is full (a slow reader). Engines that
+  // cannot pause may ignore it; the step then runs to its budget.
+  virtual void pause() {}
   virtual QueryStats stats() const { return {}; }
 };
 

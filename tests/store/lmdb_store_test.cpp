@@ -315,3 +315,42 @@ TEST_F(LmdbStoreTest, ManyCursorsDoNotExhaustReaderSlots) {
 
 }  // namespace
 }  // namespace pleb::store::testing
+
+namespace pleb::store::testing {
+namespace {
+
+// A consumer that cannot take more asks the cursor to pause: each step then ends after one event and
+// the next resumes right after it, so nothing is lost or repeated.
+TEST(LmdbCursorPause, PausingFromTheSinkYieldsAfterEachEventAndResumes) {
+  TempDir dir;
+  LmdbOptions options;
+  options.directory = dir.path() / "db";
+  options.sync = false;
+  auto store = open_lmdb_store(options);
+  std::vector<nostr::Event> events;
+  for (int i = 0; i < 10; ++i) events.push_back(make_event(pubkey_of(1), 1, kNow - 100 + i));
+  for (const auto& result : store->write(events, kNow)) ASSERT_TRUE(result.ok()) << result.message;
+
+  auto cursor = store->query_json({nostr::Filter{}}, kNow);
+  std::vector<std::int64_t> seen;
+  int steps = 0;
+  bool done = false;
+  while (!done && steps < 100) {
+    ++steps;
+    std::size_t in_this_step = 0;
+    done = cursor->step(std::chrono::seconds(10), [&](const StoredEvent& stored) {
+      seen.push_back(stored.event.created_at);
+      ++in_this_step;
+      cursor->pause();
+      return true;
+    });
+    EXPECT_LE(in_this_step, 1u);
+  }
+  ASSERT_TRUE(done);
+  ASSERT_EQ(seen.size(), 10u);
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(seen[i], kNow - 91 - i) << i;  // newest first, each once
+  EXPECT_GE(steps, 10);
+}
+
+}  // namespace
+}  // namespace pleb::store::testing

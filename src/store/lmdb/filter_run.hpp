@@ -32,12 +32,16 @@ class Deadline {
     d.unlimited_ = true;
     return d;
   }
+  // Makes the next check report expiry: a consumer that cannot take more output asked for a pause.
+  void expire_now() { forced_ = true; }
   bool expired() {
+    if (forced_) return true;
     if (unlimited_ || (++ticks_ & 63) != 0) return false;
     return std::chrono::steady_clock::now() >= end_;
   }
 
  private:
+  bool forced_ = false;
   std::chrono::steady_clock::time_point end_{};
   std::uint32_t ticks_ = 0;
   bool unlimited_ = false;

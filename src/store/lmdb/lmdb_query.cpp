@@ -44,7 +44,12 @@ bool LmdbQueryCursor::step(std::chrono::microseconds budget, const EventSink& si
   ++steps_;
   Deadline deadline = Deadline::after(budget);
   auto txn = db_->readers.acquire();
-  FilterRun::OnMatch on_match = [&](const Match& m) { return deliver(m, sink); };
+  pause_requested_ = false;
+  FilterRun::OnMatch on_match = [&](const Match& m) {
+    bool keep_going = deliver(m, sink);
+    if (pause_requested_) deadline.expire_now();
+    return keep_going;
+  };
   for (; current_ < runs_.size(); ++current_) {
     switch (runs_[current_].run(txn.get(), db_->dbis, now_, deadline, on_match)) {
       case FilterRun::Outcome::kPaused:

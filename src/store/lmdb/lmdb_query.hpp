@@ -19,6 +19,7 @@ class LmdbQueryCursor final : public QueryCursor {
 
   bool step(std::chrono::microseconds budget, const EventSink& sink) override;
   QueryStats stats() const override;
+  void pause() override { pause_requested_ = true; }
 
  private:
   bool deliver(const Match& match, const EventSink& sink);
@@ -29,6 +30,7 @@ class LmdbQueryCursor final : public QueryCursor {
   std::int64_t now_;
   bool full_events_;
   bool finished_ = false;
+  bool pause_requested_ = false;
   // Only a query of several filters can meet an event twice (within a filter the scan dedups).
   std::unordered_set<std::uint64_t> delivered_serials_;
   StoredEvent out_;  // reused so that delivering an event copies its JSON without allocating
