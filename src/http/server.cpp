@@ -8,7 +8,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <csignal>
-#include <deque>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -75,6 +74,32 @@ std::string problem_json(unsigned status, std::string_view title, std::string_vi
   return "{\"type\":\"about:blank\",\"title\":\"" + std::string(title) +
          "\",\"status\":" + std::to_string(status) + ",\"detail\":\"" + std::string(detail) + "\"}";
 }
+
+// Frames waiting to be written. Unlike std::deque, which allocates its first block up front, an idle
+// connection's queue holds no memory: idle connections are the common case and they add up.
+class OutgoingQueue {
+ public:
+  using Item = std::shared_ptr<const std::string>;
+  bool empty() const { return head_ == items_.size(); }
+  std::size_t size() const { return items_.size() - head_; }
+  const Item& front() const { return items_[head_]; }
+  const Item& back() const { return items_.back(); }
+  void push_back(Item item) { items_.push_back(std::move(item)); }
+  void pop_back() { items_.pop_back(); }
+  void pop_front() {
+    items_[head_++].reset();
+    if (empty()) clear();
+  }
+  void clear() {
+    items_.clear();
+    head_ = 0;
+    if (items_.capacity() > 64) items_.shrink_to_fit();
+  }
+
+ private:
+  std::vector<Item> items_;
+  std::size_t head_ = 0;
+};
 
 class WsSession : public WebSocketConnection, public std::enable_shared_from_this<WsSession> {
  public:
@@ -270,7 +295,7 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
   IpSlot slot_;
   std::uint64_t id_;
   std::shared_ptr<MessageSink> sink_;
-  std::deque<std::shared_ptr<const std::string>> queue_;
+  OutgoingQueue queue_;
   std::size_t queued_bytes_ = 0;
   bool writing_ = false;
   bool closing_ = false;
