@@ -130,19 +130,21 @@ void Connection::handle_event(nostr::Event event) {
     relay_->subscriptions().publish(published);
     return;
   }
-  // The OK goes out only after the commit; the relay and socket are kept alive by the callback.
-  relay_->writer().submit(published->event, [relay = relay_, socket = socket_, published,
-                                             id = std::move(id)](store::WriteResult result) {
+  // Subscribers get the event as soon as its batch is applied, without waiting for the disk flush;
+  // the author's OK goes out only after the commit. Fanning out first also means a client that saw OK
+  // and then subscribes does not get this event again as a live one after its EOSE.
+  auto applied = [relay = relay_, published](const store::WriteResult& result) {
+    if (result.ok()) relay->subscriptions().publish(published);
+  };
+  auto committed = [relay = relay_, socket = socket_, id = std::move(id)](store::WriteResult result) {
     if (result.ok()) {
       ++relay->stats().events_stored;
     } else {
       ++relay->stats().events_rejected;
     }
-    // Fan out before acknowledging: a client that saw OK and then subscribes must not get this event
-    // again as a live one after its EOSE.
-    if (result.ok()) relay->subscriptions().publish(published);
     socket->send(nostr::ok_message(id, result.ok(), result.message));
-  });
+  };
+  relay_->writer().submit(published->event, std::move(committed), std::move(applied));
 }
 
 bool Connection::is_restricted_kind(std::uint32_t kind) const {

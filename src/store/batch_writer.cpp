@@ -35,11 +35,15 @@ BatchWriter::~BatchWriter() {
 }
 
 void BatchWriter::submit(nostr::Event event, Done done) {
+  submit(std::move(event), std::move(done), {});
+}
+
+void BatchWriter::submit(nostr::Event event, Done done, Applied applied) {
   WriteResult refusal;
   {
     std::lock_guard lock(mutex_);
     if (!stopping_ && queue_.size() < options_.max_queue) {
-      queue_.push_back(Pending{std::move(event), std::move(done)});
+      queue_.push_back(Pending{std::move(event), std::move(done), std::move(applied)});
       if (queue_.size() == 1) wake_.notify_one();
       return;
     }
@@ -87,7 +91,15 @@ void BatchWriter::run() {
     for (auto& pending : batch) events.push_back(std::move(pending.event));
     std::vector<WriteResult> results;
     try {
-      results = store_.write(events, options_.clock());
+      results = store_.write(events, options_.clock(), [&batch](std::span<const WriteResult> applied) {
+        for (std::size_t i = 0; i < batch.size() && i < applied.size(); ++i) {
+          if (!batch[i].applied) continue;
+          try {
+            batch[i].applied(applied[i]);
+          } catch (...) {
+          }
+        }
+      });
     } catch (const std::exception& e) {
       results.assign(events.size(), error_result(e.what()));
     }

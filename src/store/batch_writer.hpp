@@ -48,6 +48,10 @@ class BatchWriter {
 
   // Thread-safe; only takes a lock and moves the event into the queue.
   void submit(nostr::Event event, Done done);
+  // Also calls `applied` on the writer thread once the event's batch is applied and before its commit
+  // (see EventStore::BeforeCommit): where live fan-out happens without waiting for the disk.
+  using Applied = std::function<void(const WriteResult&)>;
+  void submit(nostr::Event event, Done done, Applied applied);
   // Writes what is queued, then joins the thread. Later submits get kError "error: shutting down".
   // Idempotent.
   void stop();
@@ -57,6 +61,7 @@ class BatchWriter {
   struct Pending {
     nostr::Event event;
     Done done;
+    Applied applied;
   };
   void run();
 

@@ -86,7 +86,15 @@ class EventStore {
   // deletions carried by kind-5 events in the batch, and refuses deleted or expired events.
   // Ephemeral events must not be passed here. Never throws: a storage failure fails the whole batch
   // with kError and nothing of it is stored.
-  virtual std::vector<WriteResult> write(std::span<const nostr::Event> events, std::int64_t now) = 0;
+  std::vector<WriteResult> write(std::span<const nostr::Event> events, std::int64_t now) {
+    return write(events, now, {});
+  }
+  // Called once the batch is applied inside its transaction and before the commit makes it durable,
+  // with the results as they will be if the commit succeeds. Live fan-out runs here so subscribers do
+  // not wait for the disk flush; acknowledgements (OK) still wait for write() to return.
+  using BeforeCommit = std::function<void(std::span<const WriteResult>)>;
+  virtual std::vector<WriteResult> write(std::span<const nostr::Event> events, std::int64_t now,
+                                         const BeforeCommit& before_commit) = 0;
 
   virtual std::unique_ptr<QueryCursor> query(std::vector<nostr::Filter> filters, std::int64_t now) = 0;
   // Like query(), but StoredEvent::event carries only id, pubkey, created_at and kind (tags and content

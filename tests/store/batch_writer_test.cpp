@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <latch>
 #include <map>
@@ -24,14 +25,16 @@ using nostr::Event;
 class GatedStore : public EventStore {
  public:
   explicit GatedStore(EventStore& inner) : inner_(inner) {}
-  std::vector<WriteResult> write(std::span<const Event> events, std::int64_t now) override {
+  using EventStore::write;
+  std::vector<WriteResult> write(std::span<const Event> events, std::int64_t now,
+                                 const BeforeCommit& before_commit) override {
     ++writes_;
     if (delay_.count()) std::this_thread::sleep_for(delay_);
     {
       std::unique_lock lock(mutex_);
       open_cv_.wait(lock, [&] { return open_; });
     }
-    return inner_.write(events, now);
+    return inner_.write(events, now, before_commit);
   }
   std::unique_ptr<QueryCursor> query(std::vector<nostr::Filter> f, std::int64_t now) override {
     return inner_.query(std::move(f), now);
@@ -220,6 +223,47 @@ TEST_F(BatchWriterTest, ThrowingCallbackDoesNotStopTheWriter) {
   });
   all.wait();
   EXPECT_EQ(calls.load(), 2);
+}
+
+}  // namespace
+}  // namespace pleb::store::testing
+
+namespace pleb::store::testing {
+namespace {
+
+// Live fan-out hooks in before the commit: every event's `applied` runs before its `done`, with the
+// same result, and only stored events come out as stored.
+TEST(BatchWriterApplied, AppliedRunsBeforeDoneWithTheSameResult) {
+  TempDir dir;
+  LmdbOptions options;
+  options.directory = dir.path() / "db";
+  options.sync = false;
+  auto store = open_lmdb_store(options);
+  std::mutex mutex;
+  std::vector<std::string> order;
+  {
+    BatchWriter writer(*store);
+    auto event = make_event(pubkey_of(7), 1, kNow - 5);
+    for (int copy = 0; copy < 2; ++copy) {  // the second is a duplicate
+      std::string tag = std::to_string(copy);
+      writer.submit(
+          event,
+          [&, tag](WriteResult result) {
+            std::lock_guard lock(mutex);
+            order.push_back("done" + tag + (result.ok() ? "+" : "-"));
+          },
+          [&, tag](const WriteResult& result) {
+            std::lock_guard lock(mutex);
+            order.push_back("applied" + tag + (result.ok() ? "+" : "-"));
+          });
+    }
+  }
+  ASSERT_EQ(order.size(), 4u);
+  auto position = [&](const std::string& entry) {
+    return std::find(order.begin(), order.end(), entry) - order.begin();
+  };
+  EXPECT_LT(position("applied0+"), position("done0+"));
+  EXPECT_LT(position("applied1-"), position("done1-"));
 }
 
 }  // namespace

@@ -31,7 +31,9 @@ class LmdbStore final : public EventStore {
  public:
   explicit LmdbStore(std::shared_ptr<Database> db) : db_(std::move(db)) {}
 
-  std::vector<WriteResult> write(std::span<const nostr::Event> events, std::int64_t now) override {
+  using EventStore::write;
+  std::vector<WriteResult> write(std::span<const nostr::Event> events, std::int64_t now,
+                                 const BeforeCommit& before_commit) override {
     if (events.empty()) return {};
     std::lock_guard lock(write_mutex_);
     std::vector<WriteResult> results;
@@ -41,6 +43,7 @@ class LmdbStore final : public EventStore {
       EventWriter writer(txn.get(), db_->dbis, scratch_);
       for (const auto& event : events) results.push_back(writer.write(event, now));
       writer.finish();
+      if (before_commit) before_commit(results);
       txn.commit();
     } catch (const std::exception& e) {
       // The transaction is aborted by Txn's destructor: nothing of the batch was stored.
