@@ -11,6 +11,7 @@ void register_event_commands(CLI::App& app);
 void register_nip19_commands(CLI::App& app);
 void register_serve_command(CLI::App& app);
 void register_import_export_commands(CLI::App& app);
+void register_bench_commands(CLI::App& app);
 // Adds from-mnemonic, encrypt and decrypt under the `key` subcommand.
 void register_key_secret_commands(CLI::App& key);
 

@@ -1,8 +1,15 @@
+#include <sys/resource.h>
+
 #include <iostream>
 
 #include "cli/commands.hpp"
 
 int main(int argc, char** argv) {
+  // Every connection is a descriptor: take the hard limit rather than the 1024 most shells start with.
+  if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
   CLI::App app{"pleb: the Pleb.One Nostr relay platform and its tools"};
   app.set_version_flag("--version", std::string("pleb ") + PLEB_VERSION);
   app.require_subcommand(1);
@@ -11,6 +18,7 @@ int main(int argc, char** argv) {
   pleb::cli::register_nip19_commands(app);
   pleb::cli::register_serve_command(app);
   pleb::cli::register_import_export_commands(app);
+  pleb::cli::register_bench_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Error& e) {
