@@ -3,10 +3,15 @@
 // or, on an Upgrade, a WsSession that hands text frames to the application's MessageSink.
 #include "http/server.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
+
+#include <array>
 #include <csignal>
 #include <mutex>
 #include <optional>
@@ -79,7 +84,7 @@ std::string problem_json(unsigned status, std::string_view title, std::string_vi
 // connection's queue holds no memory: idle connections are the common case and they add up.
 class OutgoingQueue {
  public:
-  using Item = std::shared_ptr<const std::string>;
+  using Item = OutgoingMessage;
   bool empty() const { return head_ == items_.size(); }
   std::size_t size() const { return items_.size() - head_; }
   const Item& front() const { return items_[head_]; }
@@ -87,7 +92,7 @@ class OutgoingQueue {
   void push_back(Item item) { items_.push_back(std::move(item)); }
   void pop_back() { items_.pop_back(); }
   void pop_front() {
-    items_[head_++].reset();
+    items_[head_++] = Item{};
     if (empty()) clear();
   }
   void clear() {
@@ -130,9 +135,10 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
     });
   }
 
-  void send(std::shared_ptr<const std::string> text) override {
-    net::post(ws_.get_executor(), [self = shared_from_this(), text = std::move(text)]() mutable {
-      self->enqueue(std::move(text));
+  using WebSocketConnection::send;
+  void send(OutgoingMessage message) override {
+    net::post(ws_.get_executor(), [self = shared_from_this(), message = std::move(message)]() mutable {
+      self->enqueue(std::move(message));
     });
   }
   void post(std::function<void()> task) override {
@@ -213,14 +219,14 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
     }
   }
 
-  void enqueue(std::shared_ptr<const std::string> text) {
+  void enqueue(OutgoingMessage text) {
     if (close_started_ || overflowed_) return;
     // A message with nothing waiting before it always fits; the bound is on what piles up.
-    if (queued_bytes_ > 0 && queued_bytes_ + text->size() > shared_->options.max_outgoing_bytes) {
+    if (queued_bytes_ > 0 && queued_bytes_ + text.size() > shared_->options.max_outgoing_bytes) {
       overflow();
       return;
     }
-    queued_bytes_ += text->size();
+    queued_bytes_ += text.size();
     queue_.push_back(std::move(text));
     if (!writing_) write_next();
   }
@@ -229,14 +235,14 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
   void overflow() {
     overflowed_ = true;
     while (queue_.size() > (writing_ ? 1u : 0u)) {
-      queued_bytes_ -= queue_.back()->size();
+      queued_bytes_ -= queue_.back().size();
       queue_.pop_back();
     }
     drain_waiters_.clear();
     auto notice = std::make_shared<const std::string>(
         "[\"NOTICE\",\"error: connection closed, the client reads too slowly for its subscriptions\"]");
     queued_bytes_ += notice->size();
-    queue_.push_back(std::move(notice));
+    queue_.push_back(OutgoingMessage{std::move(notice), nullptr, {}});
     closing_ = true;
     deadline_ = std::make_unique<net::steady_timer>(ws_.get_executor(), std::chrono::seconds(5));
     deadline_->async_wait([self = shared_from_this()](beast::error_code ec) {
@@ -248,12 +254,29 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
     if (!writing_) write_next();
   }
 
+  // While frames wait behind the one being written, TCP_CORK makes them leave in full segments: a
+  // connection that fell behind (a burst of live events, many OKs) catches up with far fewer packets.
+  // Uncorking when the queue empties sends the rest at once, so a lone frame is never delayed.
+  void cork(bool on) {
+    if (corked_ == on) return;
+    corked_ = on;
+    int value = on ? 1 : 0;
+    ::setsockopt(beast::get_lowest_layer(ws_).native_handle(), IPPROTO_TCP, TCP_CORK, &value, sizeof value);
+  }
+
   void write_next() {
     writing_ = true;
+    if (queue_.size() > 1) cork(true);
     // The frame being written no longer waits: the bound is on what waits behind it, so a message
     // bigger than the bound (a large event for a small bound) never starves what follows it.
-    queued_bytes_ -= queue_.front()->size();
-    ws_.async_write(net::buffer(*queue_.front()),
+    const OutgoingMessage& message = queue_.front();
+    queued_bytes_ -= message.size();
+    std::array<net::const_buffer, 3> parts{
+        net::buffer(*message.head),
+        message.body ? net::buffer(*message.body) : net::const_buffer{},
+        net::buffer(message.tail.data(), message.tail.size()),
+    };
+    ws_.async_write(parts,
                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
   }
 
@@ -266,6 +289,7 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
       return;  // the pending read fails too and finishes the session
     }
     queue_.pop_front();
+    if (queue_.empty()) cork(false);
     if (!drain_waiters_.empty()) run_drain_waiters();
     if (!queue_.empty()) {
       write_next();
@@ -308,6 +332,7 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
   bool closing_ = false;
   bool close_started_ = false;
   bool overflowed_ = false;
+  bool corked_ = false;
   std::unique_ptr<net::steady_timer> deadline_;
   struct DrainWaiter {
     std::size_t below_bytes;

@@ -8,11 +8,21 @@
 
 namespace pleb::http {
 
+// One text message in up to three parts, written without joining them: a live event goes to every
+// subscriber as its own ["EVENT","<sub>", prefix, the one shared JSON text, and a literal "]".
+struct OutgoingMessage {
+  std::shared_ptr<const std::string> head;
+  std::shared_ptr<const std::string> body;  // may be null
+  std::string_view tail;                    // must outlive the connection: a literal
+  std::size_t size() const { return head->size() + (body ? body->size() : 0) + tail.size(); }
+};
+
 class WebSocketConnection {
  public:
   virtual ~WebSocketConnection() = default;
-  // Thread-safe. Queues a text frame; past the outgoing byte bound the connection is told why and closed.
-  virtual void send(std::shared_ptr<const std::string> text) = 0;
+  // Thread-safe. Queues a text message; past the outgoing byte bound the connection is told why and closed.
+  virtual void send(OutgoingMessage message) = 0;
+  void send(std::shared_ptr<const std::string> text) { send(OutgoingMessage{std::move(text), nullptr, {}}); }
   void send(std::string text) { send(std::make_shared<const std::string>(std::move(text))); }
   // Thread-safe. Runs `task` on this connection's strand, serialized with its message handling.
   virtual void post(std::function<void()> task) = 0;

@@ -101,12 +101,17 @@ std::string ok_message(std::string_view event_id_hex, bool accepted, std::string
   return out;
 }
 
+std::string event_message_prefix(std::string_view subscription_id) {
+  std::string out = "[\"EVENT\",";
+  append_json_string(out, subscription_id);
+  out.push_back(',');
+  return out;
+}
+
 std::string event_message(std::string_view subscription_id, std::string_view event_json) {
   std::string out;
   out.reserve(event_json.size() + subscription_id.size() + 16);
-  out.append("[\"EVENT\",");
-  append_json_string(out, subscription_id);
-  out.push_back(',');
+  out = event_message_prefix(subscription_id);
   out.append(event_json);
   out.push_back(']');
   return out;

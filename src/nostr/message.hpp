@@ -53,6 +53,8 @@ ClientMessage parse_client_message(std::string_view text, const MessageLimits& l
 // Relay-to-client messages. Strings are escaped; event JSON is inserted as given.
 std::string ok_message(std::string_view event_id_hex, bool accepted, std::string_view reason);
 std::string event_message(std::string_view subscription_id, std::string_view event_json);
+// `["EVENT","<subscription id>",`: with the event JSON and "]" after it, an event message, sent in parts.
+std::string event_message_prefix(std::string_view subscription_id);
 std::string eose_message(std::string_view subscription_id);
 std::string closed_message(std::string_view subscription_id, std::string_view reason);
 std::string notice_message(std::string_view text);

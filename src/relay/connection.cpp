@@ -219,6 +219,7 @@ void Connection::handle_req(nostr::ReqMessage request) {
   ++relay_->stats().queries;
   auto subscription = std::make_shared<Subscription>();
   subscription->id = id;
+  subscription->event_prefix = std::make_shared<const std::string>(nostr::event_message_prefix(id));
   subscription->filters = request.filters;
   // Live first, then the stored query: nothing committed in between can be missed; duplicates are dropped.
   relay_->subscriptions().add(socket_->id(), weak_from_this(), id, std::move(request.filters));
@@ -270,15 +271,18 @@ void Connection::finish_query(Subscription& subscription) {
   send(nostr::eose_message(subscription.id));
   for (const auto& published : subscription.live_before_eose) {
     if (!subscription.sent_before_eose.contains(nostr::to_hex(published->event.id))) {
-      send_event(subscription, published->json);
+      send_live_event(subscription, published);
     }
   }
   subscription.live_before_eose.clear();
   subscription.sent_before_eose.clear();
 }
 
-void Connection::send_event(const Subscription& subscription, std::string_view json) {
-  send(nostr::event_message(subscription.id, json));
+// The event's JSON is shared by every subscriber it goes to; only the small prefix is per subscription.
+void Connection::send_live_event(const Subscription& subscription,
+                                 const std::shared_ptr<const Published>& event) {
+  std::shared_ptr<const std::string> json(event, &event->json);
+  socket_->send(http::OutgoingMessage{subscription.event_prefix, std::move(json), "]"});
 }
 
 void Connection::deliver(std::shared_ptr<const Published> event, std::vector<std::string> subscription_ids) {
@@ -289,7 +293,7 @@ void Connection::deliver(std::shared_ptr<const Published> event, std::vector<std
       if (it == self->subscriptions_.end()) continue;
       auto& subscription = *it->second;
       if (subscription.eose) {
-        self->send_event(subscription, event->json);
+        self->send_live_event(subscription, event);
       } else {
         subscription.live_before_eose.push_back(event);
       }

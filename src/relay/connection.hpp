@@ -27,6 +27,7 @@ class Connection : public http::MessageSink,
  private:
   struct Subscription {
     std::string id;
+    std::shared_ptr<const std::string> event_prefix;  // ["EVENT","<id>", shared by every live delivery
     std::vector<nostr::Filter> filters;
     std::unique_ptr<store::QueryCursor> cursor;
     bool eose = false;
@@ -52,7 +53,7 @@ class Connection : public http::MessageSink,
   bool may_see_json(std::uint32_t kind, const nostr::Bytes32& author, std::string_view json) const;
   bool is_restricted_kind(std::uint32_t kind) const;
   bool touches_restricted_kinds(const nostr::Filter& filter) const;
-  void send_event(const Subscription& subscription, std::string_view json);
+  void send_live_event(const Subscription& subscription, const std::shared_ptr<const Published>& event);
   void send(std::string message);
 
   std::shared_ptr<Relay> relay_;
