@@ -11,7 +11,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <sched.h>
 #include <array>
+
 #include <csignal>
 #include <mutex>
 #include <optional>
@@ -140,6 +142,15 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
     net::post(ws_.get_executor(), [self = shared_from_this(), message = std::move(message)]() mutable {
       self->enqueue(std::move(message));
     });
+  }
+  void send_on_strand(OutgoingMessage message) override {
+    auto executor = ws_.get_executor();
+    if (const auto* strand = executor.target<Strand>();
+        strand != nullptr && strand->running_in_this_thread()) {
+      enqueue(std::move(message));
+    } else {
+      send(std::move(message));
+    }
   }
   void post(std::function<void()> task) override {
     net::post(ws_.get_executor(), [self = shared_from_this(), task = std::move(task)] { task(); });
@@ -290,7 +301,9 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
     }
     queue_.pop_front();
     if (queue_.empty()) cork(false);
+    // A waiter may queue at once (send_on_strand) and so start the next write itself.
     if (!drain_waiters_.empty()) run_drain_waiters();
+    if (writing_) return;
     if (!queue_.empty()) {
       write_next();
     } else if (closing_) {
@@ -444,6 +457,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::string address_;
 };
 
+// The cores this process may run on (taskset, cgroup cpusets), not all the machine has: more I/O threads
+// than cores only adds context switches.
+unsigned usable_cores() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -511,7 +532,7 @@ std::uint16_t Server::listen() {
 
 void Server::run() {
   unsigned count = impl_->shared->options.threads;
-  if (count == 0) count = std::max(1u, std::thread::hardware_concurrency());
+  if (count == 0) count = usable_cores();
   for (unsigned i = 1; i < count; ++i) impl_->threads.emplace_back([this] { impl_->ioc.run(); });
   impl_->ioc.run();
   for (auto& thread : impl_->threads) thread.join();

@@ -24,6 +24,10 @@ class WebSocketConnection {
   virtual void send(OutgoingMessage message) = 0;
   void send(std::shared_ptr<const std::string> text) { send(OutgoingMessage{std::move(text), nullptr, {}}); }
   void send(std::string text) { send(std::make_shared<const std::string>(std::move(text))); }
+  // Like send(), for code already running on this connection's strand: the message is queued at once
+  // instead of through the scheduler. Used for event deliveries, the busiest path; replies such as OK
+  // keep going through send(), where several of them coalesce behind a write in progress.
+  virtual void send_on_strand(OutgoingMessage message) = 0;
   // Thread-safe. Runs `task` on this connection's strand, serialized with its message handling.
   virtual void post(std::function<void()> task) = 0;
   // Thread-safe. Runs `task` on the strand once at most `below_bytes` wait to be sent (at once if that is

@@ -240,9 +240,9 @@ void Connection::continue_query(std::shared_ptr<Subscription> subscription) {
     done = subscription->cursor->step(kQuerySlice, [&](const store::StoredEvent& stored) {
       if (!may_see_json(stored.event.kind, stored.event.pubkey, stored.json)) return true;
       subscription->sent_before_eose.insert(nostr::to_hex(stored.event.id));
-      std::string message = nostr::event_message(subscription->id, stored.json);
-      produced += message.size();
-      send(std::move(message));
+      auto message = std::make_shared<const std::string>(nostr::event_message(subscription->id, stored.json));
+      produced += message->size();
+      socket_->send_on_strand(http::OutgoingMessage{std::move(message), nullptr, {}});
       if (produced >= slice_bytes) subscription->cursor->pause();
       return true;
     });
@@ -282,7 +282,7 @@ void Connection::finish_query(Subscription& subscription) {
 void Connection::send_live_event(const Subscription& subscription,
                                  const std::shared_ptr<const Published>& event) {
   std::shared_ptr<const std::string> json(event, &event->json);
-  socket_->send(http::OutgoingMessage{subscription.event_prefix, std::move(json), "]"});
+  socket_->send_on_strand(http::OutgoingMessage{subscription.event_prefix, std::move(json), "]"});
 }
 
 void Connection::deliver(std::shared_ptr<const Published> event, std::vector<std::string> subscription_ids) {
