@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "scratch_store.hpp"
 #include "store/lmdb/lmdb_store.hpp"
 #include "temp_dir.hpp"
 #include "test_events.hpp"
@@ -234,11 +235,8 @@ namespace {
 // Live fan-out hooks in before the commit: every event's `applied` runs before its `done`, with the
 // same result, and only stored events come out as stored.
 TEST(BatchWriterApplied, AppliedRunsBeforeDoneWithTheSameResult) {
-  TempDir dir;
-  LmdbOptions options;
-  options.directory = dir.path() / "db";
-  options.sync = false;
-  auto store = open_lmdb_store(options);
+  ScratchStore scratch;
+  auto& store = scratch.store;
   std::mutex mutex;
   std::vector<std::string> order;
   {

@@ -13,6 +13,7 @@
 #include <set>
 
 #include "nostr/kinds.hpp"
+#include "scratch_store.hpp"
 #include "temp_dir.hpp"
 #include "test_events.hpp"
 
@@ -322,11 +323,8 @@ namespace {
 // A consumer that cannot take more asks the cursor to pause: each step then ends after one event and
 // the next resumes right after it, so nothing is lost or repeated.
 TEST(LmdbCursorPause, PausingFromTheSinkYieldsAfterEachEventAndResumes) {
-  TempDir dir;
-  LmdbOptions options;
-  options.directory = dir.path() / "db";
-  options.sync = false;
-  auto store = open_lmdb_store(options);
+  ScratchStore scratch;
+  auto& store = scratch.store;
   std::vector<nostr::Event> events;
   for (int i = 0; i < 10; ++i) events.push_back(make_event(pubkey_of(1), 1, kNow - 100 + i));
   for (const auto& result : store->write(events, kNow)) ASSERT_TRUE(result.ok()) << result.message;
