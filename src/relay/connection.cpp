@@ -104,7 +104,7 @@ void Connection::handle_event(nostr::Event event) {
     ++stats.events_rejected;
     send(nostr::ok_message(id, false, reason));
   };
-  if (auto verified = nostr::verify_event(event); !verified) return refuse("invalid: " + verified.error());
+  // Cheap rules first: a signature check costs 30 µs, and refused events should not cost that much.
   if (config.auth_required_for_writes && authenticated_.empty()) {
     return refuse("auth-required: this relay only accepts events from authenticated users");
   }
@@ -121,6 +121,7 @@ void Connection::handle_event(nostr::Event event) {
     return refuse("invalid: created_at is too far in the past");
   }
   if (nostr::is_expired(event, now)) return refuse("invalid: event has expired");
+  if (auto verified = nostr::verify_event(event); !verified) return refuse("invalid: " + verified.error());
 
   auto published = std::make_shared<Published>();
   published->json = nostr::to_json(event);
