@@ -104,7 +104,9 @@ void serve(const ServeFlags& flags) {
   store_options.max_limit = config.relay.limits.max_limit;
   auto store = store::open_lmdb_store(store_options);
   store::BatchWriter writer(*store);
+  config.relay.min_pow_difficulty = config.policy.min_pow_difficulty;
   auto relay = std::make_shared<relay::Relay>(config.relay, *store, writer);
+  relay->set_pipeline(processor::build_pipeline(config.policy));
   http::Server server(config.server, make_http_handler(*relay), relay);
   std::uint16_t port = server.listen();
   ExpirySweeper sweeper(*store);
@@ -112,6 +114,17 @@ void serve(const ServeFlags& flags) {
     std::cerr << "pleb: shutting down\n";
     writer.stop();  // commit and acknowledge what was received, then close the connections
     server.stop();
+  });
+  server.on_reload([&relay, path = flags.config] {
+    if (path.empty()) return;
+    try {
+      ServeConfig reloaded;
+      load_config_file(path, reloaded);
+      relay->set_pipeline(processor::build_pipeline(reloaded.policy));
+      std::cerr << "pleb: write policy reloaded from " << path << "\n";
+    } catch (const std::exception& e) {
+      std::cerr << "pleb: reload failed, the previous write policy stays in force: " << e.what() << "\n";
+    }
   });
   std::cerr << "pleb: relay listening on ws://" << config.server.host << ":" << port << " (data in "
             << config.data_dir << ")\n";

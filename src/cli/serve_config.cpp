@@ -21,6 +21,71 @@ void read(const toml::table& table, std::string_view section, std::string_view k
   throw UsageError("config: [" + std::string(section) + "] " + std::string(key) + " has the wrong type");
 }
 
+std::set<std::uint32_t> read_kinds(const toml::table& table, std::string_view key) {
+  std::set<std::uint32_t> kinds;
+  auto array = table["policy"][key].as_array();
+  if (!array) {
+    if (table["policy"][key])
+      throw UsageError("config: [policy] " + std::string(key) + " must be a list of kinds");
+    return kinds;
+  }
+  for (const auto& node : *array) {
+    auto value = node.value<std::int64_t>();
+    if (!value || *value < 0 || *value > 65535) {
+      throw UsageError("config: [policy] " + std::string(key) + " must be a list of kinds (0-65535)");
+    }
+    kinds.insert(static_cast<std::uint32_t>(*value));
+  }
+  return kinds;
+}
+
+std::set<nostr::Bytes32> read_hex_ids(const toml::table& table, std::string_view key) {
+  std::set<nostr::Bytes32> ids;
+  auto array = table["policy"][key].as_array();
+  if (!array) {
+    if (table["policy"][key]) throw UsageError("config: [policy] " + std::string(key) + " must be a list");
+    return ids;
+  }
+  for (const auto& node : *array) {
+    auto text = node.value<std::string>();
+    auto id = text ? nostr::parse_hex_lower<32>(*text) : std::nullopt;
+    if (!id)
+      throw UsageError("config: [policy] " + std::string(key) + " must hold 64-character lowercase hex");
+    ids.insert(*id);
+  }
+  return ids;
+}
+
+void read_policy(const toml::table& table, processor::PolicyConfig& policy) {
+  policy.kinds_allow = read_kinds(table, "kinds_allow");
+  policy.kinds_deny = read_kinds(table, "kinds_deny");
+  read(table, "policy", "min_pow_difficulty", policy.min_pow_difficulty);
+  if (auto per_kind = table["policy"]["pow_per_kind"].as_table()) {
+    for (const auto& [key, node] : *per_kind) {
+      int kind = -1;
+      try {
+        kind = std::stoi(std::string(key.str()));
+      } catch (const std::exception&) {
+      }
+      auto bits = node.value<std::int64_t>();
+      if (kind < 0 || kind > 65535 || !bits || *bits < 0 || *bits > 256) {
+        throw UsageError("config: [policy] pow_per_kind maps kinds to difficulties, e.g. { \"1\" = 20 }");
+      }
+      policy.pow_per_kind[static_cast<std::uint32_t>(kind)] = static_cast<int>(*bits);
+    }
+  }
+  policy.banned_pubkeys = read_hex_ids(table, "banned_pubkeys");
+  policy.shadow_banned_pubkeys = read_hex_ids(table, "shadow_banned_pubkeys");
+  policy.banned_events = read_hex_ids(table, "banned_events");
+  if (auto addresses = table["policy"]["banned_addresses"].as_array()) {
+    for (const auto& node : *addresses) {
+      auto text = node.value<std::string>();
+      if (!text) throw UsageError("config: [policy] banned_addresses must be a list of addresses");
+      policy.banned_addresses.insert(*text);
+    }
+  }
+}
+
 }  // namespace
 
 void parse_listen(const std::string& listen, http::ServerOptions& server) {
@@ -84,6 +149,7 @@ void load_config_file(const std::string& path, ServeConfig& config) {
   read(table, "limits", "max_content_length", limits.message.event.max_content_bytes);
   read(table, "limits", "created_at_past_seconds", limits.created_at_past_seconds);
   read(table, "limits", "created_at_future_seconds", limits.created_at_future_seconds);
+  read_policy(table, config.policy);
   if (auto kinds = table["relay"]["restricted_read_kinds"].as_array()) {
     relay.restricted_read_kinds.clear();
     for (const auto& kind : *kinds) {

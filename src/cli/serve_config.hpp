@@ -3,6 +3,7 @@
 #include <string>
 
 #include "http/server.hpp"
+#include "processor/policy_config.hpp"
 #include "relay/config.hpp"
 
 namespace pleb::cli {
@@ -10,6 +11,7 @@ namespace pleb::cli {
 struct ServeConfig {
   http::ServerOptions server;
   relay::RelayConfig relay;
+  processor::PolicyConfig policy;
   std::string data_dir = "./data";
   std::size_t map_size_gib = 1024;
   bool sync = true;

@@ -473,12 +473,23 @@ struct Server::Impl {
   std::shared_ptr<Shared> shared = std::make_shared<Shared>();
   std::vector<std::thread> threads;
   net::signal_set signals{ioc, SIGINT, SIGTERM};
+  net::signal_set reload_signals{ioc, SIGHUP};
+  std::function<void()> reload_handler;
+
+  void wait_for_reload() {
+    reload_signals.async_wait([this](beast::error_code ec, int) {
+      if (ec) return;
+      reload_handler();
+      wait_for_reload();
+    });
+  }
   std::unique_ptr<net::steady_timer> stop_timer;
 
   // Clients that never answer the close frame must not hold the process: stop hard at the deadline.
   void wait_for_connections_then_stop(std::chrono::steady_clock::time_point deadline) {
     if (shared->connections == 0 || std::chrono::steady_clock::now() >= deadline) {
       signals.cancel();
+      reload_signals.cancel();
       ioc.stop();
       return;
     }
@@ -560,6 +571,11 @@ void Server::on_signal(std::function<void()> handler) {
   impl_->signals.async_wait([handler = std::move(handler)](beast::error_code ec, int) {
     if (!ec) handler();
   });
+}
+
+void Server::on_reload(std::function<void()> handler) {
+  impl_->reload_handler = std::move(handler);
+  impl_->wait_for_reload();
 }
 
 std::size_t Server::connection_count() const {

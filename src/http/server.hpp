@@ -61,6 +61,8 @@ class Server {
   std::size_t connection_count() const;
   // Calls `handler` on an I/O thread when SIGINT or SIGTERM arrives (once).
   void on_signal(std::function<void()> handler);
+  // Calls `handler` on an I/O thread at every SIGHUP (configuration reload).
+  void on_reload(std::function<void()> handler);
 
  private:
   struct Impl;

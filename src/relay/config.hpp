@@ -36,6 +36,7 @@ struct RelayConfig {
   std::size_t max_message_bytes = 512 * 1024;        // mirrored from the server options, for NIP-11
   std::size_t max_outgoing_bytes = 8 * 1024 * 1024;  // mirrored from the server options, for query pacing
   std::string version = "0.1.0";
+  int min_pow_difficulty = 0;  // mirrored from [policy], for NIP-11
 };
 
 }  // namespace pleb::relay

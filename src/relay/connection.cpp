@@ -123,6 +123,19 @@ void Connection::handle_event(nostr::Event event) {
   if (nostr::is_expired(event, now)) return refuse("invalid: event has expired");
   if (auto verified = nostr::verify_event(event); !verified) return refuse("invalid: " + verified.error());
 
+  processor::EventSource source;
+  source.type = info_.remote_address.find(':') == std::string::npos ? "IP4" : "IP6";
+  source.info = info_.remote_address;
+  if (!authenticated_.empty()) source.authed_pubkey = *authenticated_.begin();
+  source.now = now;
+  auto decision = relay_->pipeline()->evaluate(event, source);
+  if (decision.verdict == processor::Verdict::kReject) return refuse(std::move(decision.message));
+  if (decision.verdict == processor::Verdict::kShadowReject) {
+    // The author is told it worked; nothing is stored or sent to anyone.
+    send(nostr::ok_message(id, true, ""));
+    return;
+  }
+
   auto published = std::make_shared<Published>();
   published->json = nostr::to_json(event);
   published->event = std::move(event);

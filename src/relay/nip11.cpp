@@ -46,7 +46,7 @@ std::string Relay::information_document() const {
   number(out, "max_subid_length", limits.message.max_subscription_id_length);
   number(out, "max_event_tags", limits.message.event.max_tags);
   number(out, "max_content_length", limits.message.event.max_content_bytes);
-  number(out, "min_pow_difficulty", 0);
+  number(out, "min_pow_difficulty", static_cast<std::uint64_t>(std::max(0, config_.min_pow_difficulty)));
   boolean(out, "auth_required", config_.auth_required_for_reads || config_.auth_required_for_writes);
   boolean(out, "payment_required", false);
   boolean(out, "restricted_writes", config_.auth_required_for_writes);

@@ -14,4 +14,14 @@ std::shared_ptr<http::MessageSink> Relay::on_open(std::shared_ptr<http::WebSocke
   return session;
 }
 
+std::shared_ptr<processor::Pipeline> Relay::pipeline() const {
+  std::lock_guard lock(pipeline_mutex_);
+  return pipeline_;
+}
+
+void Relay::set_pipeline(std::shared_ptr<processor::Pipeline> pipeline) {
+  std::lock_guard lock(pipeline_mutex_);
+  pipeline_ = std::move(pipeline);
+}
+
 }  // namespace pleb::relay

@@ -4,8 +4,10 @@
 // acknowledged after the commit, then published to every matching subscription.
 #include <atomic>
 #include <memory>
+#include <mutex>
 
 #include "http/server.hpp"
+#include "processor/write_policy.hpp"
 #include "relay/config.hpp"
 #include "relay/subscriptions.hpp"
 #include "store/batch_writer.hpp"
@@ -35,6 +37,9 @@ class Relay : public http::WebSocketHandler, public std::enable_shared_from_this
   store::BatchWriter& writer() { return writer_; }
   SubscriptionRegistry& subscriptions() { return subscriptions_; }
   RelayStats& stats() { return stats_; }
+  // The write-policy pipeline in force; replaced whole on a configuration reload (SIGHUP).
+  std::shared_ptr<processor::Pipeline> pipeline() const;
+  void set_pipeline(std::shared_ptr<processor::Pipeline> pipeline);
 
  private:
   RelayConfig config_;
@@ -42,6 +47,8 @@ class Relay : public http::WebSocketHandler, public std::enable_shared_from_this
   store::BatchWriter& writer_;
   SubscriptionRegistry subscriptions_;
   RelayStats stats_;
+  mutable std::mutex pipeline_mutex_;
+  std::shared_ptr<processor::Pipeline> pipeline_ = std::make_shared<processor::Pipeline>();
 };
 
 // Seconds since the epoch; one place so tests and the relay agree.

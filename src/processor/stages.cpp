@@ -1,0 +1,48 @@
+#include "processor/stages.hpp"
+
+#include "nostr/kinds.hpp"
+
+namespace pleb::processor {
+
+Decision KindPolicy::check(const nostr::Event& event, const EventSource&) {
+  if (deny_.contains(event.kind) || (!allow_.empty() && !allow_.contains(event.kind))) {
+    return Decision::reject("blocked: kind " + std::to_string(event.kind) + " is not accepted by this relay");
+  }
+  return Decision::accept();
+}
+
+int PowPolicy::required_for(std::uint32_t kind) const {
+  auto it = per_kind_.find(kind);
+  return it == per_kind_.end() ? minimum_ : it->second;
+}
+
+Decision PowPolicy::check(const nostr::Event& event, const EventSource&) {
+  int required = required_for(event.kind);
+  if (required <= 0) return Decision::accept();
+  int difficulty = nostr::leading_zero_bits(event.id);
+  if (difficulty < required) {
+    return Decision::reject("pow: difficulty " + std::to_string(difficulty) + " is less than " +
+                            std::to_string(required));
+  }
+  // NIP-13: the committed target protects against lucky ids from spammers who did not do the work.
+  auto committed = nostr::committed_pow_target(event);
+  if (committed && *committed < required) {
+    return Decision::reject("pow: committed target " + std::to_string(*committed) + " is less than " +
+                            std::to_string(required));
+  }
+  return Decision::accept();
+}
+
+Decision BanPolicy::check(const nostr::Event& event, const EventSource& source) {
+  if (lists_.pubkeys.contains(event.pubkey))
+    return Decision::reject("blocked: this author is banned from this relay");
+  if (lists_.event_ids.contains(event.id))
+    return Decision::reject("blocked: this event is banned from this relay");
+  if (!source.info.empty() && lists_.addresses.contains(source.info)) {
+    return Decision::reject("blocked: this address is banned from this relay");
+  }
+  if (lists_.shadow_pubkeys.contains(event.pubkey)) return Decision::shadow_reject();
+  return Decision::accept();
+}
+
+}  // namespace pleb::processor
