@@ -2,6 +2,8 @@
 
 #include <toml++/toml.h>
 
+#include <cstdio>
+
 #include "cli/commands.hpp"
 
 namespace pleb::cli {
@@ -77,6 +79,41 @@ void read_policy(const toml::table& table, processor::PolicyConfig& policy) {
   policy.banned_pubkeys = read_hex_ids(table, "banned_pubkeys");
   policy.shadow_banned_pubkeys = read_hex_ids(table, "shadow_banned_pubkeys");
   policy.banned_events = read_hex_ids(table, "banned_events");
+  if (auto rules = table["policy"]["rate_limits"].as_array()) {
+    const char* usage =
+        "config: [[policy.rate_limits]] needs events and seconds (positive numbers) and optional kinds, a "
+        "list "
+        "of kinds or \"from-to\" ranges";
+    for (const auto& node : *rules) {
+      auto rule_table = node.as_table();
+      if (!rule_table) throw UsageError(usage);
+      processor::RateRule rule;
+      auto events = (*rule_table)["events"].value<double>();
+      auto seconds = (*rule_table)["seconds"].value<double>();
+      if (!events || !seconds || *events <= 0 || *seconds <= 0) throw UsageError(usage);
+      rule.events = *events;
+      rule.seconds = *seconds;
+      if (auto kinds = (*rule_table)["kinds"].as_array()) {
+        for (const auto& kind : *kinds) {
+          if (auto single = kind.value<std::int64_t>(); single && *single >= 0 && *single <= 65535) {
+            rule.kinds.emplace_back(static_cast<std::uint32_t>(*single), static_cast<std::uint32_t>(*single));
+            continue;
+          }
+          auto text = kind.value<std::string>();
+          unsigned from = 0, to = 0;
+          char extra = 0;
+          if (!text || std::sscanf(text->c_str(), "%u-%u%c", &from, &to, &extra) != 2 || from > to ||
+              to > 65535) {
+            throw UsageError(usage);
+          }
+          rule.kinds.emplace_back(from, to);
+        }
+      } else if ((*rule_table)["kinds"]) {
+        throw UsageError(usage);
+      }
+      policy.rate_limits.push_back(std::move(rule));
+    }
+  }
   if (auto addresses = table["policy"]["banned_addresses"].as_array()) {
     for (const auto& node : *addresses) {
       auto text = node.value<std::string>();

@@ -19,6 +19,8 @@ std::shared_ptr<Pipeline> build_pipeline(const PolicyConfig& config) {
     std::unordered_map<std::uint32_t, int> per_kind(config.pow_per_kind.begin(), config.pow_per_kind.end());
     pipeline->add(std::make_unique<PowPolicy>(config.min_pow_difficulty, std::move(per_kind)));
   }
+  // Last: only events every other stage accepted spend a token.
+  if (!config.rate_limits.empty()) pipeline->add(std::make_unique<RateLimitPolicy>(config.rate_limits));
   return pipeline;
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "nostr/bytes.hpp"
+#include "processor/rate_limit.hpp"
 #include "processor/write_policy.hpp"
 
 namespace pleb::processor {
@@ -19,6 +20,7 @@ struct PolicyConfig {
   std::set<nostr::Bytes32> shadow_banned_pubkeys;
   std::set<nostr::Bytes32> banned_events;
   std::set<std::string> banned_addresses;
+  std::vector<RateRule> rate_limits;  // per author
 };
 
 std::shared_ptr<Pipeline> build_pipeline(const PolicyConfig& config);

@@ -74,3 +74,41 @@ TEST(Pipeline, FirstNonAcceptingStageDecidesAndDecisionsAreCounted) {
 
 }  // namespace
 }  // namespace pleb::processor
+
+namespace pleb::processor {
+namespace {
+
+TEST(RateLimitPolicy, PerAuthorBucketsPerKindRangeRefillOverTime) {
+  RateRule profiles{{{0, 0}, {3, 3}}, 2, 60};
+  RateRule overall{{}, 3, 3600};
+  RateLimitPolicy policy({profiles, overall});
+  EventSource at;
+  at.now = 1000;
+  auto kind0 = event_of(0);
+  EXPECT_EQ(policy.check(kind0, at).verdict, Verdict::kAccept);
+  EXPECT_EQ(policy.check(kind0, at).verdict, Verdict::kAccept);
+  EXPECT_EQ(policy.check(kind0, at).message, "rate-limited: at most 2 events of kinds 0, 3 per 60 seconds");
+  auto other_author = event_of(0);
+  other_author.pubkey.fill(0x44);
+  EXPECT_EQ(policy.check(other_author, at).verdict, Verdict::kAccept);  // buckets are per author
+  EXPECT_EQ(policy.check(event_of(1), at).verdict, Verdict::kAccept);   // third of the overall 3
+  EXPECT_EQ(policy.check(event_of(1), at).message, "rate-limited: at most 3 events per 3600 seconds");
+  at.now += 60;  // kinds 0/3 refill, but the hourly budget is still spent: nothing may pass
+  EXPECT_EQ(policy.check(kind0, at).message, "rate-limited: at most 3 events per 3600 seconds");
+  at.now += 3600;
+  EXPECT_EQ(policy.check(kind0, at).verdict, Verdict::kAccept);
+}
+
+TEST(RateLimitPolicy, ARefusalSpendsNothing) {
+  RateRule notes{{{1, 1}}, 1, 60};
+  RateRule overall{{}, 2, 60};
+  RateLimitPolicy policy({notes, overall});
+  EventSource at;
+  at.now = 50;
+  EXPECT_EQ(policy.check(event_of(1), at).verdict, Verdict::kAccept);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(policy.check(event_of(1), at).verdict, Verdict::kReject);
+  EXPECT_EQ(policy.check(event_of(7), at).verdict, Verdict::kAccept);  // the overall bucket kept its token
+}
+
+}  // namespace
+}  // namespace pleb::processor

@@ -135,3 +135,31 @@ async function waitForLog(relay, pattern) {
   }
   throw new Error('log never matched ' + pattern + ': ' + relay.log())
 }
+
+test('rate limits per author and kind range', async () => {
+  const config = `[[policy.rate_limits]]
+kinds = [0, 3]
+events = 2
+seconds = 60
+
+[[policy.rate_limits]]
+kinds = ["30000-39999"]
+events = 1
+seconds = 3600
+`
+  await withRelay(config, async relay => {
+    const c = await Client.connect(relay.url)
+    const key = newKey(), other = newKey()
+    const t = now()
+    assert.equal((await c.publish(sign(key, { kind: 0, content: '{}', created_at: t - 2 })))[2], true)
+    assert.equal((await c.publish(sign(key, { kind: 3, created_at: t - 1 })))[2], true)
+    const third = sign(key, { kind: 0, content: '{"name":"again"}', created_at: t })
+    assert.deepEqual(await c.publish(third), ['OK', third.id, false, 'rate-limited: at most 2 events of kinds 0, 3 per 60 seconds'])
+    assert.equal((await c.publish(sign(other, { kind: 0, content: '{}' })))[2], true, 'another author has its own budget')
+    assert.equal((await c.publish(sign(key, { kind: 1, content: 'notes are not limited' })))[2], true)
+    assert.equal((await c.publish(sign(key, { kind: 30023, tags: [['d', 'a']] })))[2], true)
+    const article = sign(key, { kind: 30001, tags: [['d', 'b']] })
+    assert.deepEqual(await c.publish(article), ['OK', article.id, false, 'rate-limited: at most 1 event of kinds 30000-39999 per 3600 seconds'])
+    c.close()
+  })
+})
