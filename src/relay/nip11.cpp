@@ -33,8 +33,9 @@ std::string Relay::information_document() const {
   field(out, "pubkey", info.pubkey);
   field(out, "contact", info.contact);
   field(out, "icon", info.icon);
-  // Exactly what this build and configuration do.
-  out.append("\"supported_nips\":[1,9,11,40,42,45,50,70],");
+  // Exactly what this build and configuration do: NIP-13 only when proof of work is required.
+  out.append(config_.min_pow_difficulty > 0 ? "\"supported_nips\":[1,9,11,13,40,42,45,50,70],"
+                                            : "\"supported_nips\":[1,9,11,40,42,45,50,70],");
   field(out, "software", "https://pleb.one");
   field(out, "version", config_.version);
   out.append("\"limitation\":{");

@@ -59,6 +59,7 @@ test('NIP-13: minimum difficulty, per-kind override, committed target, advertise
   await withRelay('[policy]\nmin_pow_difficulty = 8\npow_per_kind = { "0" = 0 }\n', async relay => {
     const info = await (await fetch(relay.http, { headers: { Accept: 'application/nostr+json' } })).json()
     assert.equal(info.limitation.min_pow_difficulty, 8)
+    assert.deepEqual(info.supported_nips, [1, 9, 11, 13, 40, 42, 45, 50, 70])
     const c = await Client.connect(relay.url)
     const key = newKey()
     let lazy = sign(key, { content: 'no work' })
