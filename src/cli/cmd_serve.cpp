@@ -26,10 +26,9 @@ http::HttpResponse json_response(unsigned status, std::string body, std::string 
 }
 
 http::HttpResponse problem(unsigned status, std::string_view title, std::string_view detail) {
-  return json_response(status,
-                       "{\"type\":\"about:blank\",\"title\":\"" + std::string(title) + "\",\"status\":" +
-                           std::to_string(status) + ",\"detail\":\"" + std::string(detail) + "\"}",
-                       "application/problem+json");
+  auto response = http::problem_response(status, title, detail);
+  response.headers["Access-Control-Allow-Origin"] = "*";
+  return response;
 }
 
 http::HttpHandler make_http_handler(relay::Relay& relay) {

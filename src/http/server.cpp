@@ -77,11 +77,6 @@ class IpSlot {
   std::string address_;
 };
 
-std::string problem_json(unsigned status, std::string_view title, std::string_view detail) {
-  return "{\"type\":\"about:blank\",\"title\":\"" + std::string(title) +
-         "\",\"status\":" + std::to_string(status) + ",\"detail\":\"" + std::string(detail) + "\"}";
-}
-
 // Frames waiting to be written. Unlike std::deque, which allocates its first block up front, an idle
 // connection's queue holds no memory: idle connections are the common case and they add up.
 class OutgoingQueue {
@@ -421,7 +416,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   }
 
   static HttpResponse problem(unsigned status, std::string_view title, std::string_view detail) {
-    return HttpResponse{status, "application/problem+json", problem_json(status, title, detail), {}};
+    return problem_response(status, title, detail);
   }
 
   void respond(HttpResponse response, bool keep_alive, bool head = false, unsigned version = 11) {
@@ -466,6 +461,35 @@ unsigned usable_cores() {
 }
 
 }  // namespace
+
+namespace {
+
+void append_escaped(std::string& out, std::string_view text) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (byte < 0x20) {
+      out.append("\\u00").push_back(kDigits[byte >> 4]);
+      out.push_back(kDigits[byte & 0xf]);
+    } else {
+      out.push_back(c);
+    }
+  }
+}
+
+}  // namespace
+
+HttpResponse problem_response(unsigned status, std::string_view title, std::string_view detail) {
+  std::string body = "{\"type\":\"about:blank\",\"title\":\"";
+  append_escaped(body, title);
+  body.append("\",\"status\":").append(std::to_string(status)).append(",\"detail\":\"");
+  append_escaped(body, detail);
+  body.append("\"}");
+  return HttpResponse{status, "application/problem+json", std::move(body), {}};
+}
 
 struct Server::Impl {
   net::io_context ioc;

@@ -45,6 +45,9 @@ struct HttpResponse {
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
+// An RFC 9457 application/problem+json response; `title` and `detail` are escaped.
+HttpResponse problem_response(unsigned status, std::string_view title, std::string_view detail);
+
 class Server {
  public:
   Server(ServerOptions options, HttpHandler http, std::shared_ptr<WebSocketHandler> websocket);

@@ -26,12 +26,18 @@ bool decode(std::string_view hex, std::uint8_t* out, std::size_t out_size, bool 
 
 }  // namespace
 
-std::string to_hex(const std::uint8_t* data, std::size_t size) {
-  std::string out(size * 2, '\0');
+void append_hex(std::string& out, const std::uint8_t* data, std::size_t size) {
+  std::size_t at = out.size();
+  out.resize(at + size * 2);
   for (std::size_t i = 0; i < size; ++i) {
-    out[2 * i] = kHexDigits[data[i] >> 4];
-    out[2 * i + 1] = kHexDigits[data[i] & 0xf];
+    out[at + 2 * i] = kHexDigits[data[i] >> 4];
+    out[at + 2 * i + 1] = kHexDigits[data[i] & 0xf];
   }
+}
+
+std::string to_hex(const std::uint8_t* data, std::size_t size) {
+  std::string out;
+  append_hex(out, data, size);
   return out;
 }
 

@@ -15,6 +15,7 @@ using ByteVector = std::vector<std::uint8_t>;
 
 // Lowercase hex, as NIP-01 requires for ids, pubkeys and signatures.
 std::string to_hex(const std::uint8_t* data, std::size_t size);
+void append_hex(std::string& out, const std::uint8_t* data, std::size_t size);
 template <std::size_t N>
 std::string to_hex(const std::array<std::uint8_t, N>& bytes) {
   return to_hex(bytes.data(), N);

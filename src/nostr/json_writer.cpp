@@ -22,16 +22,6 @@ constexpr std::array<char, 256> make_escape_table() {
 }
 constexpr auto kEscape = make_escape_table();
 
-void append_hex(std::string& out, const std::uint8_t* data, std::size_t size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::size_t at = out.size();
-  out.resize(at + size * 2);
-  for (std::size_t i = 0; i < size; ++i) {
-    out[at + 2 * i] = kDigits[data[i] >> 4];
-    out[at + 2 * i + 1] = kDigits[data[i] & 0xf];
-  }
-}
-
 template <typename Int>
 void append_integer(std::string& out, Int value) {
   char buffer[24];
@@ -51,11 +41,9 @@ void append_json_string(std::string& out, std::string_view value) {
     out.push_back('\\');
     out.push_back(escape);
     if (escape == 'u') {
-      static constexpr char kDigits[] = "0123456789abcdef";
-      auto c = static_cast<unsigned char>(value[i]);
+      auto c = static_cast<std::uint8_t>(value[i]);
       out.append("00");
-      out.push_back(kDigits[c >> 4]);
-      out.push_back(kDigits[c & 0xf]);
+      append_hex(out, &c, 1);
     }
     run_start = i + 1;
   }

@@ -184,4 +184,5 @@ test('NIP-11 information document lists exactly what is enabled', async () => {
   const missing = await fetch(relay.http + '/nope')
   assert.equal(missing.status, 404)
   assert.match(missing.headers.get('content-type'), /application\/problem\+json/)
+  assert.deepEqual(await missing.json(), { type: 'about:blank', title: 'Not Found', status: 404, detail: 'no such resource' })
 })
