@@ -8,6 +8,7 @@
 #include "cli/commands.hpp"
 #include "cli/serve_config.hpp"
 #include "relay/relay.hpp"
+#include "store/batch_writer.hpp"
 #include "store/lmdb/lmdb_store.hpp"
 
 namespace pleb::cli {

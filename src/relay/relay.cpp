@@ -4,7 +4,7 @@
 
 namespace pleb::relay {
 
-Relay::Relay(RelayConfig config, store::EventStore& store, store::BatchWriter& writer)
+Relay::Relay(RelayConfig config, store::EventStore& store, store::EventWriter& writer)
     : config_(std::move(config)), store_(store), writer_(writer) {}
 
 std::shared_ptr<http::MessageSink> Relay::on_open(std::shared_ptr<http::WebSocketConnection> connection,

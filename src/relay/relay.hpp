@@ -10,8 +10,8 @@
 #include "processor/write_policy.hpp"
 #include "relay/config.hpp"
 #include "relay/subscriptions.hpp"
-#include "store/batch_writer.hpp"
 #include "store/event_store.hpp"
+#include "store/event_writer.hpp"
 
 namespace pleb::relay {
 
@@ -25,7 +25,7 @@ struct RelayStats {
 
 class Relay : public http::WebSocketHandler, public std::enable_shared_from_this<Relay> {
  public:
-  Relay(RelayConfig config, store::EventStore& store, store::BatchWriter& writer);
+  Relay(RelayConfig config, store::EventStore& store, store::EventWriter& writer);
 
   std::shared_ptr<http::MessageSink> on_open(std::shared_ptr<http::WebSocketConnection> connection,
                                              const http::UpgradeInfo& info) override;
@@ -34,7 +34,7 @@ class Relay : public http::WebSocketHandler, public std::enable_shared_from_this
   std::string information_document() const;
   const RelayConfig& config() const { return config_; }
   store::EventStore& store() { return store_; }
-  store::BatchWriter& writer() { return writer_; }
+  store::EventWriter& writer() { return writer_; }
   SubscriptionRegistry& subscriptions() { return subscriptions_; }
   RelayStats& stats() { return stats_; }
   // The write-policy pipeline in force; replaced whole on a configuration reload (SIGHUP).
@@ -44,7 +44,7 @@ class Relay : public http::WebSocketHandler, public std::enable_shared_from_this
  private:
   RelayConfig config_;
   store::EventStore& store_;
-  store::BatchWriter& writer_;
+  store::EventWriter& writer_;
   SubscriptionRegistry subscriptions_;
   RelayStats stats_;
   mutable std::mutex pipeline_mutex_;

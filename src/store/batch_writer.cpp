@@ -34,10 +34,6 @@ BatchWriter::~BatchWriter() {
   stop();
 }
 
-void BatchWriter::submit(nostr::Event event, Done done) {
-  submit(std::move(event), std::move(done), {});
-}
-
 void BatchWriter::submit(nostr::Event event, Done done, Applied applied) {
   WriteResult refusal;
   {

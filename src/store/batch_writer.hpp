@@ -11,6 +11,7 @@
 
 #include "nostr/event.hpp"
 #include "store/event_store.hpp"
+#include "store/event_writer.hpp"
 
 namespace pleb::store {
 
@@ -27,11 +28,10 @@ struct BatchWriterOptions {
   std::function<std::int64_t()> clock;
 };
 
-class BatchWriter {
+class BatchWriter : public EventWriter {
  public:
-  // Called exactly once per submitted event, on the writer thread (or inline in submit() when the
-  // event is refused). It must be quick: post the result to the connection's thread and return.
-  using Done = std::function<void(WriteResult)>;
+  // `done` runs on the writer thread (or inline in submit() when the event is refused); `applied` on the
+  // writer thread inside the transaction, before the commit.
 
   struct Stats {
     std::uint64_t batches = 0;
@@ -42,19 +42,15 @@ class BatchWriter {
 
   explicit BatchWriter(EventStore& store, BatchWriterOptions options = {});
   // Stops: everything already submitted is still written and answered.
-  ~BatchWriter();
+  ~BatchWriter() override;
   BatchWriter(const BatchWriter&) = delete;
   BatchWriter& operator=(const BatchWriter&) = delete;
 
   // Thread-safe; only takes a lock and moves the event into the queue.
-  void submit(nostr::Event event, Done done);
-  // Also calls `applied` on the writer thread once the event's batch is applied and before its commit
-  // (see EventStore::BeforeCommit): where live fan-out happens without waiting for the disk.
-  using Applied = std::function<void(const WriteResult&)>;
-  void submit(nostr::Event event, Done done, Applied applied);
+  using EventWriter::submit;
+  void submit(nostr::Event event, Done done, Applied applied) override;
   // Writes what is queued, then joins the thread. Later submits get kError "error: shutting down".
-  // Idempotent.
-  void stop();
+  void stop() override;
   Stats stats() const;
 
  private:
