@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/serve_config.hpp"
+#include "metrics/exposition.hpp"
 #include "relay/relay.hpp"
 #include "store/batch_writer.hpp"
 #include "store/lmdb/lmdb_store.hpp"
@@ -32,8 +33,22 @@ http::HttpResponse problem(unsigned status, std::string_view title, std::string_
   return response;
 }
 
-http::HttpHandler make_http_handler(relay::Relay& relay) {
-  return [&relay](const http::HttpRequest& request) {
+// The group-commit writer's counters, for /metrics.
+void write_writer_metrics(const store::BatchWriter& writer, metrics::TextWriter& out) {
+  auto stats = writer.stats();
+  out.family("pleb_writer_batches_total", "Group-committed write transactions.", "counter");
+  out.sample("pleb_writer_batches_total", stats.batches);
+  out.family("pleb_writer_events_total", "Events written through group commit.", "counter");
+  out.sample("pleb_writer_events_total", stats.events);
+  out.family("pleb_writer_refused_total", "Events refused because the write queue was full or stopping.",
+             "counter");
+  out.sample("pleb_writer_refused_total", stats.refused);
+  out.family("pleb_writer_largest_batch", "Largest batch committed in one transaction.", "gauge");
+  out.sample("pleb_writer_largest_batch", static_cast<std::uint64_t>(stats.largest_batch));
+}
+
+http::HttpHandler make_http_handler(relay::Relay& relay, const store::BatchWriter& writer) {
+  return [&relay, &writer](const http::HttpRequest& request) {
     std::string path = request.target.substr(0, request.target.find('?'));
     if (request.method == "OPTIONS") {
       auto response = json_response(204, "");
@@ -45,6 +60,12 @@ http::HttpHandler make_http_handler(relay::Relay& relay) {
       return problem(405, "Method Not Allowed", "only GET and HEAD are served here");
     }
     if (path == "/health") return json_response(200, "{\"status\":\"ok\"}");
+    if (path == "/metrics") {
+      metrics::TextWriter out;
+      relay.write_metrics(out);
+      write_writer_metrics(writer, out);
+      return http::HttpResponse{200, std::string(metrics::kContentType), out.take(), {}};
+    }
     if (path == "/ready") {
       if (relay.store().writable()) return json_response(200, "{\"status\":\"ready\"}");
       return problem(503, "Service Unavailable", "the event store is not writable");
@@ -107,7 +128,7 @@ void serve(const ServeFlags& flags) {
   config.relay.min_pow_difficulty = config.policy.min_pow_difficulty;
   auto relay = std::make_shared<relay::Relay>(config.relay, *store, writer);
   relay->set_pipeline(processor::build_pipeline(config.policy));
-  http::Server server(config.server, make_http_handler(*relay), relay);
+  http::Server server(config.server, make_http_handler(*relay, writer), relay);
   std::uint16_t port = server.listen();
   ExpirySweeper sweeper(*store);
   server.on_signal([&] {

@@ -23,6 +23,12 @@ std::string host_of(std::string_view url) {
 
 }  // namespace
 
+namespace {
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+}  // namespace
+
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -83,7 +89,7 @@ void Connection::handle_error(const nostr::MessageError& error) {
   using Reply = nostr::MessageError::Reply;
   switch (error.reply) {
     case Reply::kOk:
-      ++relay_->stats().events_rejected;
+      relay_->stats().count_rejection(error.reason);
       send(nostr::ok_message(error.id, false, error.reason));
       break;
     case Reply::kClosed:
@@ -98,11 +104,13 @@ void Connection::handle_error(const nostr::MessageError& error) {
 void Connection::handle_event(nostr::Event event) {
   auto& stats = relay_->stats();
   ++stats.events_received;
+  auto arrived = std::chrono::steady_clock::now();
   const auto& config = relay_->config();
   std::string id = nostr::to_hex(event.id);
   auto refuse = [&](std::string reason) {
-    ++stats.events_rejected;
+    stats.count_rejection(reason);
     send(nostr::ok_message(id, false, reason));
+    stats.event_duration.observe(seconds_since(arrived));
   };
   // Cheap rules first: a signature check costs 30 µs, and refused events should not cost that much.
   if (config.auth_required_for_writes && authenticated_.empty()) {
@@ -132,7 +140,9 @@ void Connection::handle_event(nostr::Event event) {
   if (decision.verdict == processor::Verdict::kReject) return refuse(std::move(decision.message));
   if (decision.verdict == processor::Verdict::kShadowReject) {
     // The author is told it worked; nothing is stored or sent to anyone.
+    ++stats.events_shadow_rejected;
     send(nostr::ok_message(id, true, ""));
+    stats.event_duration.observe(seconds_since(arrived));
     return;
   }
 
@@ -140,7 +150,9 @@ void Connection::handle_event(nostr::Event event) {
   published->json = nostr::to_json(event);
   published->event = std::move(event);
   if (nostr::is_ephemeral(published->event.kind)) {
+    ++stats.events_ephemeral;
     send(nostr::ok_message(id, true, ""));
+    stats.event_duration.observe(seconds_since(arrived));
     relay_->subscriptions().publish(published);
     return;
   }
@@ -150,13 +162,16 @@ void Connection::handle_event(nostr::Event event) {
   auto applied = [relay = relay_, published](const store::WriteResult& result) {
     if (result.ok()) relay->subscriptions().publish(published);
   };
-  auto committed = [relay = relay_, socket = socket_, id = std::move(id)](store::WriteResult result) {
+  auto committed = [relay = relay_, socket = socket_, id = std::move(id),
+                    arrived](store::WriteResult result) {
+    auto& stats = relay->stats();
     if (result.ok()) {
-      ++relay->stats().events_stored;
+      ++stats.events_stored;
     } else {
-      ++relay->stats().events_rejected;
+      stats.count_rejection(result.message);
     }
     socket->send(nostr::ok_message(id, result.ok(), result.message));
+    stats.event_duration.observe(seconds_since(arrived));
   };
   relay_->writer().submit(published->event, std::move(committed), std::move(applied));
 }
@@ -326,6 +341,7 @@ void Connection::handle_count(nostr::CountMessage request) {
     send(nostr::closed_message(id, refusal));
     return;
   }
+  ++relay_->stats().counts;
   std::int64_t now = unix_now();
   bool restricted = std::any_of(request.filters.begin(), request.filters.end(),
                                 [this](const auto& f) { return touches_restricted_kinds(f); });

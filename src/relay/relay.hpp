@@ -2,11 +2,14 @@
 // The relay: NIP-01 sessions on top of an EventStore, with group-committed writes and live fan-out.
 // An EVENT is parsed and verified on the connection's I/O thread, stored by the BatchWriter's thread,
 // acknowledged after the commit, then published to every matching subscription.
+#include <array>
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <string_view>
 
 #include "http/server.hpp"
+#include "metrics/exposition.hpp"
 #include "processor/write_policy.hpp"
 #include "relay/config.hpp"
 #include "relay/subscriptions.hpp"
@@ -18,10 +21,22 @@ namespace pleb::relay {
 struct RelayStats {
   std::atomic<std::uint64_t> events_received{0};
   std::atomic<std::uint64_t> events_stored{0};
+  std::atomic<std::uint64_t> events_ephemeral{0};
+  std::atomic<std::uint64_t> events_shadow_rejected{0};
   std::atomic<std::uint64_t> events_rejected{0};
   std::atomic<std::uint64_t> active_connections{0};
   std::atomic<std::uint64_t> queries{0};
+  std::atomic<std::uint64_t> counts{0};
+  // Rejections by the machine-readable prefix of their OK message (index: kRejectionPrefixes).
+  std::array<std::atomic<std::uint64_t>, 9> rejected_by_prefix{};
+  // From the EVENT's arrival to its OK being queued for the client.
+  metrics::Histogram event_duration{metrics::Histogram::latency_seconds()};
+
+  // Counts one OK false by its message's prefix ("duplicate: ..." -> duplicate).
+  void count_rejection(std::string_view ok_message);
 };
+// invalid, duplicate, pow, blocked, rate-limited, restricted, auth-required, error, then anything else.
+extern const std::array<std::string_view, 9> kRejectionPrefixes;
 
 class Relay : public http::WebSocketHandler, public std::enable_shared_from_this<Relay> {
  public:
@@ -32,6 +47,8 @@ class Relay : public http::WebSocketHandler, public std::enable_shared_from_this
 
   // NIP-11 document for GET / with Accept: application/nostr+json.
   std::string information_document() const;
+  // Prometheus families for connections, subscriptions, events and the write-policy decisions.
+  void write_metrics(metrics::TextWriter& out) const;
   const RelayConfig& config() const { return config_; }
   store::EventStore& store() { return store_; }
   store::EventWriter& writer() { return writer_; }
