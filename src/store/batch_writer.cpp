@@ -40,7 +40,8 @@ void BatchWriter::submit(nostr::Event event, Done done, Applied applied) {
     std::lock_guard lock(mutex_);
     if (!stopping_ && queue_.size() < options_.max_queue) {
       queue_.push_back(Pending{std::move(event), std::move(done), std::move(applied)});
-      if (queue_.size() == 1) wake_.notify_one();
+      // The writer waits for the first event, and while lingering for a full batch.
+      if (queue_.size() == 1 || queue_.size() == options_.max_batch) wake_.notify_one();
       return;
     }
     ++stats_.refused;
@@ -74,6 +75,10 @@ void BatchWriter::run() {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything submitted has been answered
+      if (options_.linger.count() > 0 && queue_.size() < options_.max_batch && !stopping_) {
+        wake_.wait_for(lock, options_.linger,
+                       [this] { return stopping_ || queue_.size() >= options_.max_batch; });
+      }
       std::size_t n = std::min(queue_.size(), options_.max_batch);
       for (std::size_t i = 0; i < n; ++i) {
         batch.push_back(std::move(queue_.front()));

@@ -2,6 +2,7 @@
 // Group commit: one thread turns everything submitted while the previous commit was running into the
 // next single EventStore::write, so the cost of a durable commit (fsync) is shared by every event
 // that waited for it. Nothing is acknowledged before its batch has committed.
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -24,6 +25,11 @@ struct BatchWriterOptions {
   // random page writes per event, so under load the batch grows until commits keep up (measured on
   // LMDB with 1M events: ~16k events/s at 1024 per batch, ~24k at 4096, ~37k at 16384).
   std::size_t max_batch = 16384;
+  // How long a batch may wait to fill up once its first event arrives (the processor's batch timeout).
+  // Zero for the embedded relay: group commit alone makes batches as large as the load, and waiting
+  // only adds latency there. Against a remote database each transaction costs round trips, so a few
+  // milliseconds of waiting buy much larger batches.
+  std::chrono::microseconds linger{0};
   // Seconds since the epoch, for NIP-40 checks; tests substitute their own.
   std::function<std::int64_t()> clock;
 };

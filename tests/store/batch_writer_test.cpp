@@ -157,6 +157,30 @@ TEST_F(BatchWriterTest, ConcurrentSubmissionsShareCommits) {
   EXPECT_EQ(static_cast<std::uint64_t>(gated_->writes_.load()), stats.batches);
 }
 
+// With a linger, events submitted one by one within it share one transaction, and a full batch does
+// not wait for the linger to run out.
+TEST_F(BatchWriterTest, LingerGathersABatch) {
+  auto o = options();
+  o.max_batch = 50;
+  o.linger = std::chrono::seconds(30);
+  std::atomic<int> ok{0};
+  BatchWriter::Stats stats;
+  auto started = std::chrono::steady_clock::now();
+  {
+    BatchWriter writer(*gated_, o);
+    for (int i = 0; i < 100; ++i) {
+      writer.submit(make_event(pubkey_of(1), 1, kNow - i), [&](WriteResult r) { ok += r.ok(); });
+    }
+    writer.stop();
+    stats = writer.stats();
+  }
+  EXPECT_EQ(ok.load(), 100);
+  EXPECT_EQ(stats.batches, 2u);
+  EXPECT_EQ(stats.largest_batch, 50u);
+  // Both batches were full, so neither waited out its 30 s linger.
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(20));
+}
+
 TEST_F(BatchWriterTest, FullQueueRefusesAtOnce) {
   gated_->close_gate();
   BatchWriter writer(*gated_, options(3));
