@@ -149,7 +149,7 @@ void Connection::handle_event(nostr::Event event) {
   auto published = std::make_shared<Published>();
   published->json = nostr::to_json(event);
   published->event = std::move(event);
-  if (nostr::is_ephemeral(published->event.kind)) {
+  if (nostr::is_ephemeral(published->event.kind) && !relay_->writer().handles_ephemeral()) {
     ++stats.events_ephemeral;
     send(nostr::ok_message(id, true, ""));
     stats.event_duration.observe(seconds_since(arrived));
@@ -173,7 +173,8 @@ void Connection::handle_event(nostr::Event event) {
     socket->send(nostr::ok_message(id, result.ok(), result.message));
     stats.event_duration.observe(seconds_since(arrived));
   };
-  relay_->writer().submit(published->event, std::move(committed), std::move(applied));
+  store::EventOrigin origin{source.type, source.info, source.authed_pubkey};
+  relay_->writer().submit(published->event, origin, std::move(committed), std::move(applied));
 }
 
 bool Connection::is_restricted_kind(std::uint32_t kind) const {

@@ -3,11 +3,20 @@
 // group-commit BatchWriter on the local store; scaled out, it is the processor behind the bus, which
 // answers after its own commit. Either way `done` carries the verdict the client's OK reports.
 #include <functional>
+#include <optional>
+#include <string>
 
 #include "nostr/event.hpp"
 #include "store/event_store.hpp"
 
 namespace pleb::store {
+
+// Where an event came from, for writers whose policies look at it (the processor's plugins).
+struct EventOrigin {
+  std::string type = "IP4";  // IP4, IP6, Import, Stream, Sync
+  std::string info;          // the client's address for IP4/IP6
+  std::optional<nostr::Bytes32> authed_pubkey;
+};
 
 class EventWriter {
  public:
@@ -21,6 +30,14 @@ class EventWriter {
   virtual ~EventWriter() = default;
   virtual void submit(nostr::Event event, Done done, Applied applied) = 0;
   void submit(nostr::Event event, Done done) { submit(std::move(event), std::move(done), {}); }
+  // The same, for writers that pass the origin on; the embedded writer has no use for it.
+  virtual void submit(nostr::Event event, const EventOrigin& origin, Done done, Applied applied) {
+    (void)origin;
+    submit(std::move(event), std::move(done), std::move(applied));
+  }
+  // Whether ephemeral events go through this writer too (to reach other processes); otherwise the relay
+  // delivers them itself and never submits them.
+  virtual bool handles_ephemeral() const { return false; }
   // Finishes what was submitted (answering every event), then refuses further submits. Idempotent.
   virtual void stop() = 0;
 };
