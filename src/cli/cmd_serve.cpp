@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "cli/commands.hpp"
+#include "cli/relay_host.hpp"
 #include "cli/serve_config.hpp"
 #include "metrics/exposition.hpp"
 #include "relay/relay.hpp"
@@ -21,18 +22,6 @@ struct ServeFlags {
   std::string config;
 };
 
-http::HttpResponse json_response(unsigned status, std::string body, std::string type = "application/json") {
-  http::HttpResponse response{status, std::move(type), std::move(body), {}};
-  response.headers["Access-Control-Allow-Origin"] = "*";
-  return response;
-}
-
-http::HttpResponse problem(unsigned status, std::string_view title, std::string_view detail) {
-  auto response = http::problem_response(status, title, detail);
-  response.headers["Access-Control-Allow-Origin"] = "*";
-  return response;
-}
-
 // The group-commit writer's counters, for /metrics.
 void write_writer_metrics(const store::BatchWriter& writer, metrics::TextWriter& out) {
   auto stats = writer.stats();
@@ -45,40 +34,6 @@ void write_writer_metrics(const store::BatchWriter& writer, metrics::TextWriter&
   out.sample("pleb_writer_refused_total", stats.refused);
   out.family("pleb_writer_largest_batch", "Largest batch committed in one transaction.", "gauge");
   out.sample("pleb_writer_largest_batch", static_cast<std::uint64_t>(stats.largest_batch));
-}
-
-http::HttpHandler make_http_handler(relay::Relay& relay, const store::BatchWriter& writer) {
-  return [&relay, &writer](const http::HttpRequest& request) {
-    std::string path = request.target.substr(0, request.target.find('?'));
-    if (request.method == "OPTIONS") {
-      auto response = json_response(204, "");
-      response.headers["Access-Control-Allow-Headers"] = "*";
-      response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS";
-      return response;
-    }
-    if (request.method != "GET" && request.method != "HEAD") {
-      return problem(405, "Method Not Allowed", "only GET and HEAD are served here");
-    }
-    if (path == "/health") return json_response(200, "{\"status\":\"ok\"}");
-    if (path == "/metrics") {
-      metrics::TextWriter out;
-      relay.write_metrics(out);
-      write_writer_metrics(writer, out);
-      return http::HttpResponse{200, std::string(metrics::kContentType), out.take(), {}};
-    }
-    if (path == "/ready") {
-      if (relay.store().writable()) return json_response(200, "{\"status\":\"ready\"}");
-      return problem(503, "Service Unavailable", "the event store is not writable");
-    }
-    if (path == "/") {
-      if (request.header("accept").find("application/nostr+json") != std::string::npos) {
-        return json_response(200, relay.information_document(), "application/nostr+json");
-      }
-      return json_response(200, "Pleb.One relay: connect with a Nostr client over WebSocket.\n",
-                           "text/plain; charset=utf-8");
-    }
-    return problem(404, "Not Found", "no such resource");
-  };
 }
 
 // NIP-40: expired events are removed once a minute (they are already hidden from queries).
@@ -115,8 +70,6 @@ void serve(const ServeFlags& flags) {
   if (!flags.config.empty()) load_config_file(flags.config, config);
   if (!flags.listen.empty()) parse_listen(flags.listen, config.server);
   if (!flags.data.empty()) config.data_dir = flags.data;
-  config.relay.max_message_bytes = config.server.max_message_bytes;
-  config.relay.max_outgoing_bytes = config.server.max_outgoing_bytes;
 
   store::LmdbOptions store_options;
   store_options.directory = std::filesystem::path(config.data_dir) / "events";
@@ -125,33 +78,11 @@ void serve(const ServeFlags& flags) {
   store_options.max_limit = config.relay.limits.max_limit;
   auto store = store::open_lmdb_store(store_options);
   store::BatchWriter writer(*store);
-  config.relay.min_pow_difficulty = config.policy.min_pow_difficulty;
-  auto relay = std::make_shared<relay::Relay>(config.relay, *store, writer);
-  relay->set_pipeline(processor::build_pipeline(config.policy));
-  http::Server server(config.server, make_http_handler(*relay, writer), relay);
-  std::uint16_t port = server.listen();
   ExpirySweeper sweeper(*store);
-  server.on_signal([&] {
-    std::cerr << "pleb: shutting down\n";
-    writer.stop();  // commit and acknowledge what was received, then close the connections
-    server.stop();
-  });
-  server.on_reload([&relay, path = flags.config] {
-    if (path.empty()) return;
-    try {
-      ServeConfig reloaded;
-      load_config_file(path, reloaded);
-      relay->set_pipeline(processor::build_pipeline(reloaded.policy));
-      std::cerr << "pleb: write policy reloaded from " << path << "\n";
-    } catch (const std::exception& e) {
-      std::cerr << "pleb: reload failed, the previous write policy stays in force: " << e.what() << "\n";
-    }
-  });
-  std::cerr << "pleb: relay listening on ws://" << config.server.host << ":" << port << " (data in "
-            << config.data_dir << ")\n";
-  server.run();
-  writer.stop();
-  std::cerr << "pleb: stopped\n";
+  RelayHost host;
+  host.extra_metrics = [&writer](metrics::TextWriter& out) { write_writer_metrics(writer, out); };
+  host.storage_description = "data in " + config.data_dir;
+  run_relay_host(config, flags.config, *store, writer, host);
 }
 
 }  // namespace
