@@ -1,5 +1,6 @@
 // `pleb bench fanout`: one publisher sends pre-signed events at a fixed rate to a relay where every
-// subscriber has a REQ matching them; each delivery's latency is its receive time minus the time the
+// subscriber has a REQ matching them (or to another relay of the same community, --publish-url, for
+// cross-relay delivery); each delivery's latency is its receive time minus the time the
 // publisher sent that EVENT, both read from this process's steady clock.
 #include <boost/asio/steady_timer.hpp>
 #include <ctime>
@@ -47,22 +48,22 @@ class Fanout final : public ClientEvents {
   std::uint64_t expected() const { return static_cast<std::uint64_t>(subscribed_) * events_; }
   bool done() const { return sent_ == events_ && delivered_ == expected() && acks_ == events_; }
 
-  void on_open(WsClient& client) override {
-    if (client.index() < options_.subscribers) client.send(request_);
+  void on_open(WsClient& client) override { client.send(request_); }
+
+  // What the publisher's connection receives: the OKs.
+  void on_publisher_message(std::string_view text) {
+    Reply reply = classify_reply(text);
+    if (reply.type != ReplyType::kOk) return;
+    auto it = index_of_.find(std::string(reply.first));
+    if (it == index_of_.end() || acked_[it->second]) return;
+    acked_[it->second] = true;
+    ++acks_;
+    ok_latencies_.add(Clock::now() - sent_at_[it->second]);
+    if (!reply.accepted && rejected_++ == 0) first_rejection_ = std::string(reply.detail);
   }
 
   void on_message(WsClient& client, std::string_view text) override {
     Reply reply = classify_reply(text);
-    if (client.index() == options_.subscribers) {  // the publisher
-      if (reply.type != ReplyType::kOk) return;
-      auto it = index_of_.find(std::string(reply.first));
-      if (it == index_of_.end() || acked_[it->second]) return;
-      acked_[it->second] = true;
-      ++acks_;
-      ok_latencies_.add(Clock::now() - sent_at_[it->second]);
-      if (!reply.accepted && rejected_++ == 0) first_rejection_ = std::string(reply.detail);
-      return;
-    }
     if (reply.type == ReplyType::kEose) {
       ++subscribed_;
     } else if (reply.type == ReplyType::kEvent) {
@@ -144,10 +145,21 @@ class Fanout final : public ClientEvents {
   Latencies latencies_, ok_latencies_;
 };
 
+// The publisher has a fleet of its own, so it may connect to another relay than the subscribers.
+class PublisherEvents final : public ClientEvents {
+ public:
+  explicit PublisherEvents(Fanout& fanout) : fanout_(fanout) {}
+  void on_message(WsClient&, std::string_view text) override { fanout_.on_publisher_message(text); }
+
+ private:
+  Fanout& fanout_;
+};
+
 }  // namespace
 
 void run_fanout(const FanoutOptions& options) {
   Target target = parse_loopback_url(options.url);
+  Target publish_target = parse_loopback_url(options.publish_url.empty() ? options.url : options.publish_url);
   if (options.subscribers == 0 || options.rate <= 0 || options.duration <= 0)
     throw std::invalid_argument("--subscribers, --rate and --duration must be positive");
   raise_open_file_limit();
@@ -155,13 +167,17 @@ void run_fanout(const FanoutOptions& options) {
   Phase phase(ioc);
   Fanout fanout(options, ioc);
   Fleet fleet(ioc, target, fanout, phase, {options.compression, 256});
-  fleet.add(options.subscribers + 1);  // the last one publishes
-  phase.run([&] { return fleet.all_settled(); }, std::chrono::seconds(60));
+  PublisherEvents publisher_events(fanout);
+  Fleet publishers(ioc, publish_target, publisher_events, phase, {options.compression, 1});
+  fleet.add(options.subscribers);
+  publishers.add(1);
+  phase.run([&] { return fleet.all_settled() && publishers.all_settled(); }, std::chrono::seconds(60));
   phase.run([&] { return fanout.subscribed() + fleet.failed() + fleet.dropped() >= options.subscribers; },
             std::chrono::seconds(30));
-  WsClient& publisher = fleet.client(options.subscribers);
+  WsClient& publisher = publishers.client(0);
   if (!publisher.is_open() || fanout.subscribed() == 0)
-    throw std::runtime_error("fanout: no publisher or no subscriber connected: " + fleet.first_error());
+    throw std::runtime_error("fanout: no publisher or no subscriber connected: " + fleet.first_error() +
+                             publishers.first_error());
 
   auto server_cpu_before = options.pid ? cpu_seconds(options.pid) : std::nullopt;
   double client_cpu_before = own_cpu_seconds();
@@ -175,7 +191,9 @@ void run_fanout(const FanoutOptions& options) {
   double server_cpu = server_cpu_before && server_cpu_after ? *server_cpu_after - *server_cpu_before : -1;
 
   fleet.close_all();
-  phase.run([&] { return fleet.ended() == fleet.started(); }, std::chrono::seconds(3));
+  publishers.close_all();
+  phase.run([&] { return fleet.ended() == fleet.started() && publishers.ended() == publishers.started(); },
+            std::chrono::seconds(3));
   fanout.report(fleet, seconds, server_cpu, client_cpu);
 }
 

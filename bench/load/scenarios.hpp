@@ -57,6 +57,7 @@ void run_query(const QueryOptions& options);
 
 struct FanoutOptions {
   std::string url = "ws://127.0.0.1:7777";
+  std::string publish_url;  // empty: the publisher uses `url` too
   std::uint64_t subscribers = 200;
   double rate = 100;       // events published per second
   double duration = 10;    // seconds of publishing

@@ -95,6 +95,9 @@ void add_fanout(CLI::App& bench) {
   auto o = std::make_shared<FanoutOptions>();
   auto* c = bench.add_subcommand("fanout", "One publisher, many subscribers; per-delivery latency");
   c->add_option("--url", o->url, kUrlHelp)->capture_default_str();
+  c->add_option("--publish-url", o->publish_url,
+                "relay the publisher connects to (default: --url); another relay of the community measures "
+                "cross-relay delivery");
   c->add_option("--subscribers", o->subscribers, "subscriber connections, one REQ each")
       ->capture_default_str();
   c->add_option("--rate", o->rate, "events published per second")->capture_default_str();

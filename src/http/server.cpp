@@ -384,7 +384,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       respond(problem(429, "Too Many Requests", "too many connections from this address"), false);
       return;
     }
-    if (ws::is_upgrade(request)) {
+    // A server without a WebSocket handler (the processor's probes) answers upgrades as plain requests.
+    if (shared_->websocket && ws::is_upgrade(request)) {
       if (shared_->stopping) {
         respond(problem(503, "Service Unavailable", "the server is shutting down"), false);
         return;

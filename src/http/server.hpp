@@ -50,6 +50,7 @@ HttpResponse problem_response(unsigned status, std::string_view title, std::stri
 
 class Server {
  public:
+  // `websocket` may be null: upgrade requests then go to `http` like any other request.
   Server(ServerOptions options, HttpHandler http, std::shared_ptr<WebSocketHandler> websocket);
   ~Server();
   Server(const Server&) = delete;
