@@ -9,7 +9,7 @@ if(TARGET pleb_api)
   file(GLOB PLEB_API_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/api/*_test.cpp)
   add_executable(api_tests ${PLEB_API_TESTS})
   target_link_libraries(api_tests PRIVATE api_test_harness GTest::gtest GTest::gtest_main GTest::gmock)
-  gtest_discover_tests(api_tests DISCOVERY_TIMEOUT 60)
+  gtest_discover_tests(api_tests TEST_PREFIX "api." DISCOVERY_TIMEOUT 60)
 
   add_executable(api_test_server ${CMAKE_SOURCE_DIR}/tests/api/api_test_server.cpp)
   target_link_libraries(api_test_server PRIVATE api_test_harness)

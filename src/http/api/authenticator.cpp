@@ -1,5 +1,7 @@
 #include "http/api/authenticator.hpp"
 
+#include <cctype>
+
 namespace pleb::api {
 namespace {
 

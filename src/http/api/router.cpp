@@ -1,6 +1,7 @@
 #include "http/api/router.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <iostream>
 #include <set>
 #include <stdexcept>
@@ -133,7 +134,7 @@ std::vector<RouteInfo> Router::routes() const {
 }
 
 bool Router::serves(std::string_view target) {
-  return target.starts_with("/api/") || target == "/api" || target.starts_with("/api?");
+  return target.starts_with("/api/");
 }
 
 http::HttpHandler Router::handler() {
@@ -141,7 +142,15 @@ http::HttpHandler Router::handler() {
 }
 
 http::HttpResponse Router::handle(const http::HttpRequest& request) {
-  auto response = impl_->dispatch(request);
+  http::HttpResponse response;
+  try {
+    response = impl_->dispatch(request);
+  } catch (const ApiError& error) {  // from a role resolver or rate limiter, as from a handler
+    response = problem(error.status, error.title, error.detail);
+  } catch (const std::exception& error) {
+    impl_->options.log(request.method + " " + request.target + " failed before its handler: " + error.what());
+    response = problem(500, "Internal Server Error", "the request could not be handled");
+  }
   impl_->cors.decorate(response, request.header("origin"));
   if (response.status == 401) response.headers["WWW-Authenticate"] = "Nostr";
   return response;
