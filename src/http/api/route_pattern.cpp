@@ -93,12 +93,17 @@ RoutePattern::RoutePattern(std::string pattern) : text_(std::move(pattern)) {
   }
 }
 
-bool RoutePattern::match(const std::vector<std::string>& segments,
-                         std::map<std::string, std::string>& params) const {
+bool RoutePattern::matches(const std::vector<std::string>& segments) const {
   if (segments.size() != segments_.size()) return false;
   for (std::size_t i = 0; i < segments.size(); ++i) {
     if (segments_[i].parameter ? segments[i].empty() : segments[i] != segments_[i].text) return false;
   }
+  return true;
+}
+
+bool RoutePattern::match(const std::vector<std::string>& segments,
+                         std::map<std::string, std::string>& params) const {
+  if (!matches(segments)) return false;
   for (std::size_t i = 0; i < segments.size(); ++i) {
     if (segments_[i].parameter) params[segments_[i].text] = segments[i];
   }

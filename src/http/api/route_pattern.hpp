@@ -24,6 +24,7 @@ class RoutePattern {
   // parameter is a whole `{name}` segment named once.
   explicit RoutePattern(std::string pattern);
 
+  bool matches(const std::vector<std::string>& segments) const;
   // On a match, fills `params` with the decoded values of the `{name}` segments.
   bool match(const std::vector<std::string>& segments, std::map<std::string, std::string>& params) const;
   // How many segments are literal: the more, the more specific (it wins over a parameter).

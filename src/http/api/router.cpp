@@ -92,7 +92,11 @@ struct Router::Impl {
     if (!options.log) options.log = [](std::string_view line) { std::cerr << "pleb api: " << line << "\n"; };
   }
 
+  // Everything from the target to the handler's answer.
   http::HttpResponse dispatch(const http::HttpRequest& request);
+  // Authentication, rate limiting and authorization; sets the principal, or answers the refusal.
+  std::optional<http::HttpResponse> admit(const Route& route, Request& request);
+  // The handler, with conditional requests, tags and their invalidation around it.
   http::HttpResponse run(const Route& route, const Request& request);
 
   RouterOptions options;
@@ -163,9 +167,8 @@ http::HttpResponse Router::Impl::dispatch(const http::HttpRequest& request) {
 
   // Every route whose pattern matches the path; the most specific one with the request's method answers.
   std::vector<const Route*> matching;
-  std::map<std::string, std::string> ignored;
   for (const auto& route : routes) {
-    if (route.pattern.match(target->segments, ignored)) matching.push_back(&route);
+    if (route.pattern.matches(target->segments)) matching.push_back(&route);
   }
   if (matching.empty()) return problem(404, "Not Found", "no API resource at " + target->path);
 
@@ -210,29 +213,30 @@ http::HttpResponse Router::Impl::dispatch(const http::HttpRequest& request) {
 
   Request api_request{request, {}, std::move(target->query), std::nullopt};
   chosen->pattern.match(target->segments, api_request.params);
+  if (auto refusal = admit(*chosen, api_request)) return std::move(*refusal);
+  return run(*chosen, api_request);
+}
 
+std::optional<http::HttpResponse> Router::Impl::admit(const Route& route, Request& request) {
   // Authentication; a failure is rate limited like any request, so that guessing costs the same.
-  std::int64_t now = options.clock();
-  auto authenticated = authenticator.authenticate(request, now);
+  auto authenticated = authenticator.authenticate(request.http, options.clock());
   std::optional<nostr::Bytes32> caller;
   if (authenticated && *authenticated) caller = (*authenticated)->pubkey;
   if (options.rate_limiter) {
-    auto decision = options.rate_limiter(request.remote_address, caller, chosen->info);
+    auto decision = options.rate_limiter(request.http.remote_address, caller, route.info);
     if (!decision.allowed) return too_many_requests(decision.retry_after);
   }
   if (!authenticated) return problem(401, "Unauthorized", authenticated.error());
-  api_request.principal = std::move(*authenticated);
+  request.principal = std::move(*authenticated);
 
-  if (chosen->info.access != Access::kPublic) {
-    if (!api_request.principal) {
-      return problem(401, "Unauthorized",
-                     "this resource requires a NIP-98 signed request or a session token");
-    }
-    if (!permits(chosen->info.access, *api_request.principal)) {
-      return problem(403, "Forbidden", forbidden_detail(chosen->info.access));
-    }
+  if (route.info.access == Access::kPublic) return std::nullopt;
+  if (!request.principal) {
+    return problem(401, "Unauthorized", "this resource requires a NIP-98 signed request or a session token");
   }
-  return run(*chosen, api_request);
+  if (!permits(route.info.access, *request.principal)) {
+    return problem(403, "Forbidden", forbidden_detail(route.info.access));
+  }
+  return std::nullopt;
 }
 
 http::HttpResponse Router::Impl::run(const Route& route, const Request& request) {
