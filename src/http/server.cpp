@@ -494,7 +494,10 @@ HttpResponse problem_response(unsigned status, std::string_view title, std::stri
 
 struct Server::Impl {
   net::io_context ioc;
-  tcp::acceptor acceptor{ioc};
+  // The acceptor's completions and its close in stop() run on one strand: an accept completing on one
+  // I/O thread must not start the next async_accept while another thread closes the acceptor.
+  Strand accept_strand = net::make_strand(ioc);
+  tcp::acceptor acceptor{accept_strand};
   std::shared_ptr<Shared> shared = std::make_shared<Shared>();
   std::vector<std::thread> threads;
   net::signal_set signals{ioc, SIGINT, SIGTERM};
@@ -576,7 +579,7 @@ void Server::run() {
 }
 
 void Server::stop() {
-  net::post(impl_->ioc, [this] {
+  net::post(impl_->accept_strand, [this] {
     impl_->shared->stopping = true;
     beast::error_code ignored;
     impl_->acceptor.close(ignored);
