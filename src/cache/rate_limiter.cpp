@@ -51,7 +51,7 @@ RateDecision check_request(RateLimiter& limiter, const RequestLimits& limits, co
     checked[count] = Limit{level, keys[count], *rule};
     ++count;
   };
-  if (limits.global) add("global", "global", "", limits.global);
+  add("global", "global", "", limits.global);
   if (!who.ip.empty()) add("ip", "ip:", who.ip, limits.per_ip);
   if (!who.pubkey.empty()) add("pubkey", "pubkey:", who.pubkey, limits.per_pubkey);
   if (!who.route.empty()) add("route", "route:", who.route, limits.per_route);
