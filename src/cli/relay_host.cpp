@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cache/memory/memory_rate_limiter.hpp"
 #include "relay/relay.hpp"
 
 namespace pleb::cli {
@@ -67,6 +68,8 @@ void run_relay_host(ServeConfig& config, const std::string& config_path, store::
   config.relay.min_pow_difficulty = config.policy.min_pow_difficulty;
   auto relay = std::make_shared<relay::Relay>(config.relay, store, writer);
   relay->set_pipeline(processor::build_pipeline(config.policy));
+  relay->set_rate_limiter(host.event_limiter ? host.event_limiter
+                                             : std::make_shared<cache::MemoryRateLimiter>());
   if (host.on_relay) host.on_relay(*relay);
   http::Server server(config.server, make_http_handler(*relay, host), relay);
   std::uint16_t port = server.listen();

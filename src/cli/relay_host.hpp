@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "cache/rate_limiter.hpp"
 #include "cli/serve_config.hpp"
 #include "http/server.hpp"
 #include "metrics/exposition.hpp"
@@ -27,6 +28,8 @@ struct RelayHost {
   std::function<void(relay::Relay&)> on_relay;
   // Called when a stop signal arrives, before connections close (flush writers).
   std::function<void()> on_stop;
+  // The limiter behind [limits.events]; null: one in this process's memory.
+  std::shared_ptr<cache::RateLimiter> event_limiter;
   // How the startup line names the storage ("data in ./data", "store postgresql://...").
   std::string storage_description;
 };

@@ -123,6 +123,37 @@ void read_policy(const toml::table& table, processor::PolicyConfig& policy) {
   }
 }
 
+// A token bucket: { capacity = 20, per_second = 2 } (burst, then the sustained rate).
+std::optional<cache::RateRule> read_rate_rule(const toml::node_view<const toml::node> node,
+                                              const std::string& where) {
+  if (!node) return std::nullopt;
+  auto table = node.as_table();
+  auto capacity = table ? (*table)["capacity"].value<double>() : std::nullopt;
+  auto per_second = table ? (*table)["per_second"].value<double>() : std::nullopt;
+  if (!capacity || !per_second || !(*capacity >= 1) || !(*per_second > 0) || table->size() != 2) {
+    throw UsageError("config: " + where + " must be { capacity = N, per_second = R } with N >= 1 and R > 0");
+  }
+  return cache::RateRule{*capacity, *per_second};
+}
+
+void read_event_limits(const toml::table& table, cache::RequestLimits& limits) {
+  auto events = table["limits"]["events"];
+  if (events && !events.as_table()) throw UsageError("config: [limits.events] must be a table");
+  for (const auto& [key, value] : events.as_table() ? *events.as_table() : toml::table{}) {
+    std::string name(key.str());
+    if (name != "per_connection" && name != "per_ip" && name != "per_pubkey" && name != "global") {
+      throw UsageError("config: [limits.events] knows per_connection, per_ip, per_pubkey and global, not " +
+                       name);
+    }
+  }
+  const toml::table& constant = table;
+  auto section = constant["limits"]["events"];
+  limits.per_connection = read_rate_rule(section["per_connection"], "[limits.events] per_connection");
+  limits.per_ip = read_rate_rule(section["per_ip"], "[limits.events] per_ip");
+  limits.per_pubkey = read_rate_rule(section["per_pubkey"], "[limits.events] per_pubkey");
+  limits.global = read_rate_rule(section["global"], "[limits.events] global");
+}
+
 }  // namespace
 
 void parse_listen(const std::string& listen, http::ServerOptions& server) {
@@ -186,6 +217,7 @@ void load_config_file(const std::string& path, ServeConfig& config) {
   read(table, "limits", "max_content_length", limits.message.event.max_content_bytes);
   read(table, "limits", "created_at_past_seconds", limits.created_at_past_seconds);
   read(table, "limits", "created_at_future_seconds", limits.created_at_future_seconds);
+  read_event_limits(table, relay.event_limits);
   read_policy(table, config.policy);
   if (auto kinds = table["relay"]["restricted_read_kinds"].as_array()) {
     relay.restricted_read_kinds.clear();

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "cache/rate_limiter.hpp"
 #include "nostr/message.hpp"
 
 namespace pleb::relay {
@@ -37,6 +38,11 @@ struct RelayConfig {
   std::size_t max_outgoing_bytes = 8 * 1024 * 1024;  // mirrored from the server options, for query pacing
   std::string version = "0.1.0";
   int min_pow_difficulty = 0;  // mirrored from [policy], for NIP-11
+  // Token buckets for EVENTs ([limits.events]): per connection, per IP and global are taken before the
+  // signature check (they protect the CPU), per pubkey after it (so nobody can spend another author's
+  // tokens with forged events). Unset levels are not limited. Shared across relay processes when the
+  // limiter is Redis.
+  cache::RequestLimits event_limits;
 };
 
 }  // namespace pleb::relay

@@ -29,6 +29,33 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }
 }  // namespace
 
+// The OK message for a refused token bucket; the level tells the client which of its habits to change.
+std::string rate_limited(const cache::RateDecision& decision) {
+  std::string message = "rate-limited: ";
+  if (decision.degraded) {
+    message += "the shared rate limiter is unavailable, try again later";
+    return message;
+  }
+  std::string_view level = decision.denied_level;
+  if (level == "connection") {
+    message += "too many events on this connection";
+  } else if (level == "ip") {
+    message += "too many events from your address";
+  } else if (level == "pubkey") {
+    message += "too many events from this author";
+  } else {
+    message += "the relay is receiving too many events";
+  }
+  message += ", try again in ";
+  message += std::to_string(decision.retry_after);
+  message += decision.retry_after == 1 ? " second" : " seconds";
+  return message;
+}
+
+std::string id_of_author(const nostr::Event& event) {
+  return nostr::to_hex(event.pubkey);
+}
+
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -129,7 +156,21 @@ void Connection::handle_event(nostr::Event event) {
     return refuse("invalid: created_at is too far in the past");
   }
   if (nostr::is_expired(event, now)) return refuse("invalid: event has expired");
+  const auto& rates = config.event_limits;
+  auto* limiter = relay_->rate_limiter();
+  if (limiter && (rates.per_connection || rates.per_ip || rates.global)) {
+    cache::RequestLimits before_verify = rates;
+    before_verify.per_pubkey.reset();
+    auto decision = cache::check_request(*limiter, before_verify, {info_.remote_address, {}, {}, challenge_});
+    if (!decision.allowed) return refuse(rate_limited(decision));
+  }
   if (auto verified = nostr::verify_event(event); !verified) return refuse("invalid: " + verified.error());
+  if (limiter && rates.per_pubkey) {
+    cache::RequestLimits per_author;
+    per_author.per_pubkey = rates.per_pubkey;
+    auto decision = cache::check_request(*limiter, per_author, {{}, id_of_author(event), {}, {}});
+    if (!decision.allowed) return refuse(rate_limited(decision));
+  }
 
   processor::EventSource source;
   source.type = info_.remote_address.find(':') == std::string::npos ? "IP4" : "IP6";

@@ -57,6 +57,9 @@ class Relay : public http::WebSocketHandler, public std::enable_shared_from_this
   // The write-policy pipeline in force; replaced whole on a configuration reload (SIGHUP).
   std::shared_ptr<processor::Pipeline> pipeline() const;
   void set_pipeline(std::shared_ptr<processor::Pipeline> pipeline);
+  // The limiter behind config().event_limits; null: no event rate limits. Set before the server starts.
+  void set_rate_limiter(std::shared_ptr<cache::RateLimiter> limiter) { limiter_ = std::move(limiter); }
+  cache::RateLimiter* rate_limiter() const { return limiter_.get(); }
 
  private:
   RelayConfig config_;
@@ -66,6 +69,7 @@ class Relay : public http::WebSocketHandler, public std::enable_shared_from_this
   RelayStats stats_;
   mutable std::mutex pipeline_mutex_;
   std::shared_ptr<processor::Pipeline> pipeline_ = std::make_shared<processor::Pipeline>();
+  std::shared_ptr<cache::RateLimiter> limiter_;
 };
 
 // Seconds since the epoch; one place so tests and the relay agree.
