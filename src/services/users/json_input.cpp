@@ -103,7 +103,7 @@ Parsed<Role> parse_role_body(std::string_view body) {
   if (!object) return out;
   auto text = only_string_field(*object, "role", out);
   if (!text) return out;
-  auto role = parse_role(*text);
+  auto role = api::role_from_name(*text);
   if (!role) return refuse<Role>(BodyError::kInvalid, "\"role\" is one of member, moderator, admin");
   out.value = *role;
   return out;

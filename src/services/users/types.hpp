@@ -15,9 +15,6 @@ namespace pleb::users {
 
 using api::Role;
 
-std::string_view role_text(Role role);  // "member", "moderator", "admin"
-std::optional<Role> parse_role(std::string_view text);
-
 struct Membership {
   Role role = Role::kMember;
   std::int64_t joined_at = 0;

@@ -37,25 +37,6 @@ std::optional<UserStore::Position> decode_cursor(std::string_view cursor) {
 
 }  // namespace
 
-std::string_view role_text(Role role) {
-  switch (role) {
-    case Role::kMember:
-      return "member";
-    case Role::kModerator:
-      return "moderator";
-    case Role::kAdmin:
-      return "admin";
-  }
-  return "member";
-}
-
-std::optional<Role> parse_role(std::string_view text) {
-  if (text == "member") return Role::kMember;
-  if (text == "moderator") return Role::kModerator;
-  if (text == "admin") return Role::kAdmin;
-  return std::nullopt;
-}
-
 std::vector<std::string> default_reserved_names() {
   return {"_",       "admin",    "administrator", "root", "abuse", "postmaster", "hostmaster", "webmaster",
           "support", "security", "info",          "help", "www",   "mail",       "api",        "relay",

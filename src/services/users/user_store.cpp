@@ -13,11 +13,11 @@ struct LostRace {};
 
 Role stored_role(const std::string& text) {
   // The CHECK constraint admits only the three names.
-  return parse_role(text).value_or(Role::kMember);
+  return api::role_from_name(text).value_or(Role::kMember);
 }
 
 std::string role_string(Role role) {
-  return std::string(role_text(role));
+  return std::string(api::role_name(role));
 }
 
 }  // namespace
