@@ -55,6 +55,8 @@ class ScratchDb {
 
   bool available() const { return !location_.empty(); }
   const std::string& location() const { return location_; }
+  const std::string& database_name() const { return name_; }  // PostgreSQL only
+  const std::string& server_url() const { return server_url_; }
   std::unique_ptr<store::ServiceDb> open(std::size_t connections = 4) const {
     return store::ServiceDb::open(location_, connections);
   }

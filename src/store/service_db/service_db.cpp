@@ -171,16 +171,19 @@ void ServiceDb::rollback(soci::session& sql) noexcept {
   try {
     sql << "ROLLBACK";
   } catch (...) {
-    recover(sql);
+    reconnected(sql);
   }
 }
 
-void ServiceDb::recover(soci::session& sql) noexcept {
-  // A PostgreSQL connection lost with its server is opened again for the next caller.
-  if (dialect_ != SqlDialect::kPostgres) return;
+bool ServiceDb::reconnected(soci::session& sql) noexcept {
+  // A PostgreSQL connection lost with its server is opened again; SQLite has no connection to lose.
+  if (dialect_ != SqlDialect::kPostgres) return false;
   try {
-    if (!sql.is_connected()) sql.reconnect();
+    if (sql.is_connected()) return false;
+    sql.reconnect();
+    return sql.is_connected();
   } catch (...) {
+    return false;
   }
 }
 

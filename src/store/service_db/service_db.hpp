@@ -50,28 +50,35 @@ class ServiceDb {
   // The highest applied version of `service` (0: none).
   int schema_version(std::string_view service);
 
-  // Runs `work` on a pooled connection; each statement commits on its own.
+  // Runs `work` on a pooled connection; each statement commits on its own. A connection the server
+  // dropped (restart, failover) is reopened and `work` runs once more, so `work` must keep its state
+  // inside itself.
   template <typename Work>
   auto read(Work&& work) -> decltype(work(std::declval<soci::session&>())) {
     soci::session sql(*pool_);
-    try {
-      return work(sql);
-    } catch (const soci::soci_error& error) {
-      recover(sql);
-      throw ServiceDbError(error.what());
+    for (int attempt = 1;; ++attempt) {
+      try {
+        return work(sql);
+      } catch (const soci::soci_error& error) {
+        if (!reconnected(sql) || attempt == 2) throw ServiceDbError(error.what());
+      }
     }
   }
 
   // Runs `work` in a write transaction: committed when `work` returns, rolled back when it throws
-  // (the exception goes on; SOCI's are turned into ServiceDbError).
+  // (the exception goes on; SOCI's are turned into ServiceDbError). A failure after BEGIN is not
+  // retried: whether a lost COMMIT took effect is unknown, so the caller decides.
   template <typename Work>
   auto write(Work&& work) -> decltype(work(std::declval<soci::session&>())) {
     soci::session sql(*pool_);
-    try {
-      begin(sql);
-    } catch (const soci::soci_error& error) {
-      recover(sql);
-      throw ServiceDbError(error.what());
+    for (int attempt = 1;; ++attempt) {
+      try {
+        begin(sql);
+        break;
+      } catch (const soci::soci_error& error) {
+        // Nothing ran yet: on a reopened connection the transaction can begin again.
+        if (!reconnected(sql) || attempt == 2) throw ServiceDbError(error.what());
+      }
     }
     try {
       if constexpr (std::is_void_v<decltype(work(sql))>) {
@@ -96,7 +103,8 @@ class ServiceDb {
   void begin(soci::session& sql);
   void lock_migrations(soci::session& sql);
   void rollback(soci::session& sql) noexcept;
-  void recover(soci::session& sql) noexcept;
+  // True when `sql` had lost its server connection and now has a new one.
+  bool reconnected(soci::session& sql) noexcept;
 
   SqlDialect dialect_;
   std::unique_ptr<soci::connection_pool> pool_;
