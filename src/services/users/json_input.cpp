@@ -23,7 +23,7 @@ std::optional<simdjson::dom::object> body_object(std::string_view body, Parsed<T
   }
   auto root = nostr::json::parse_document(body, kDepth);
   if (!root) {
-    out = refuse<T>(BodyError::kMalformed, "the request body is not valid JSON: " + root.error());
+    out = refuse<T>(BodyError::kMalformed, join_text({"the request body is not valid JSON: ", root.error()}));
     return std::nullopt;
   }
   simdjson::dom::object object;
@@ -41,17 +41,17 @@ std::optional<std::string> only_string_field(simdjson::dom::object object, std::
   std::optional<std::string> value;
   for (auto [key, element] : object) {
     if (key != field) {
-      out = refuse<T>(BodyError::kInvalid, "unknown field \"" + std::string(key) + "\"");
+      out = refuse<T>(BodyError::kInvalid, join_text({"unknown field \"", key, "\""}));
       return std::nullopt;
     }
     std::string_view text;
     if (element.get_string().get(text)) {
-      out = refuse<T>(BodyError::kInvalid, "\"" + std::string(field) + "\" must be a string");
+      out = refuse<T>(BodyError::kInvalid, join_text({"\"", field, "\" must be a string"}));
       return std::nullopt;
     }
     value = std::string(text);
   }
-  if (!value) out = refuse<T>(BodyError::kInvalid, "missing \"" + std::string(field) + "\"");
+  if (!value) out = refuse<T>(BodyError::kInvalid, join_text({"missing \"", field, "\""}));
   return value;
 }
 
@@ -71,8 +71,8 @@ Parsed<ProfilePatch> parse_profile_patch(std::string_view body) {
     } else if (key == "picture") {
       field = &patch.picture;
     } else {
-      return refuse<ProfilePatch>(
-          BodyError::kInvalid, "unknown field \"" + std::string(key) + "\" (display_name, about, picture)");
+      return refuse<ProfilePatch>(BodyError::kInvalid,
+                                  join_text({"unknown field \"", key, "\" (display_name, about, picture)"}));
     }
     if (element.is_null()) {
       *field = std::string();
@@ -80,8 +80,7 @@ Parsed<ProfilePatch> parse_profile_patch(std::string_view body) {
     }
     std::string_view text;
     if (element.get_string().get(text)) {
-      return refuse<ProfilePatch>(BodyError::kInvalid,
-                                  "\"" + std::string(key) + "\" must be a string or null");
+      return refuse<ProfilePatch>(BodyError::kInvalid, join_text({"\"", key, "\" must be a string or null"}));
     }
     *field = std::string(text);
   }

@@ -43,7 +43,7 @@ nostr::Bytes32 path_pubkey(const Request& request) {
   if (text.starts_with("npub1")) {
     auto npub = nostr::decode_npub(text);
     if (npub) return *npub;
-    throw ApiError{400, "Bad Request", "invalid npub: " + npub.error()};
+    throw ApiError{400, "Bad Request", join_text({"invalid npub: ", npub.error()})};
   }
   throw ApiError{400, "Bad Request", "a pubkey is 64 lowercase hex characters or an npub"};
 }
@@ -73,7 +73,7 @@ api::Handler guarded(api::Handler handler) {
       return handler(request);
     } catch (const store::ServiceDbError&) {
       auto response = api::problem(503, "Service Unavailable", "the user database is unavailable; try again");
-      response.headers["Retry-After"] = "5";
+      response.headers.insert_or_assign("Retry-After", std::string("5"));
       return response;
     }
   };

@@ -1,6 +1,7 @@
 #pragma once
 // The user service's values: accounts, memberships, profile fields, and the ways an operation fails.
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +15,14 @@
 namespace pleb::users {
 
 using api::Role;
+
+// Joins pieces of a message with append (g++ 12 -O3 misreads chains of string operator+ as overlapping
+// copies and fails the release build with -Wrestrict).
+inline std::string join_text(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  for (std::string_view part : parts) out.append(part);
+  return out;
+}
 
 struct Membership {
   Role role = Role::kMember;

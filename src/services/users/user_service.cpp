@@ -137,14 +137,15 @@ void UserService::on_validated_event(const nostr::Event& event) noexcept {
 Outcome<std::string> UserService::claim_name(const nostr::Bytes32& pubkey, std::string_view requested) {
   auto name = normalize_nip05_name(requested);
   if (!name) return Problem{Failure::kInvalid, nip05_name_error(requested)};
-  if (reserved_.contains(*name)) return Problem{Failure::kReserved, "\"" + *name + "\" is reserved"};
+  if (reserved_.contains(*name))
+    return Problem{Failure::kReserved, join_text({"\"", *name, "\" is reserved"})};
   sign_in(pubkey);
   switch (store_.claim_name(pubkey, *name, now())) {
     case UserStore::Claim::kClaimed:
     case UserStore::Claim::kAlreadyYours:
       return *name;
     case UserStore::Claim::kTaken:
-      return Problem{Failure::kTaken, "\"" + *name + "\" is taken"};
+      return Problem{Failure::kTaken, join_text({"\"", *name, "\" is taken"})};
     case UserStore::Claim::kNoAccount:
       return Problem{Failure::kNotFound, "no account for this pubkey"};
     case UserStore::Claim::kRaced:

@@ -7,8 +7,10 @@
 namespace pleb::users {
 namespace {
 
+// Headers are set with insert_or_assign of whole strings: assigning a literal through operator[] trips
+// g++ 12 -O3's false -Wrestrict warning.
 http::HttpResponse with_cors(http::HttpResponse response) {
-  response.headers["Access-Control-Allow-Origin"] = "*";
+  response.headers.insert_or_assign("Access-Control-Allow-Origin", std::string("*"));
   return response;
 }
 
@@ -25,13 +27,13 @@ http::HttpResponse nostr_json_response(UserService& users, const http::HttpReque
   if (request.method == "OPTIONS") {
     http::HttpResponse preflight;
     preflight.status = 204;
-    preflight.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS";
-    preflight.headers["Access-Control-Max-Age"] = "86400";
+    preflight.headers.insert_or_assign("Access-Control-Allow-Methods", std::string("GET, HEAD, OPTIONS"));
+    preflight.headers.insert_or_assign("Access-Control-Max-Age", std::string("86400"));
     return with_cors(std::move(preflight));
   }
   if (request.method != "GET" && request.method != "HEAD") {
     auto response = http::problem_response(405, "Method Not Allowed", "nostr.json answers GET");
-    response.headers["Allow"] = "GET, HEAD, OPTIONS";
+    response.headers.insert_or_assign("Allow", std::string("GET, HEAD, OPTIONS"));
     return with_cors(std::move(response));
   }
   auto target = api::parse_target(request.target);
@@ -47,7 +49,7 @@ http::HttpResponse nostr_json_response(UserService& users, const http::HttpReque
     return json(nostr_json(name->second, *owner, users.relays()));
   } catch (const store::ServiceDbError&) {
     auto response = http::problem_response(503, "Service Unavailable", "the name directory is unavailable");
-    response.headers["Retry-After"] = "5";
+    response.headers.insert_or_assign("Retry-After", std::string("5"));
     return with_cors(std::move(response));
   }
 }

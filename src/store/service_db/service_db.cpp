@@ -6,10 +6,19 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <initializer_list>
 #include <string>
 
 namespace pleb::store {
 namespace {
+
+// Joins pieces of a message with append (g++ 12 -O3 misreads chains of string operator+ as overlapping
+// copies and fails the release build with -Wrestrict).
+std::string join_text(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  for (std::string_view part : parts) out.append(part);
+  return out;
+}
 
 // Serializes migrations across processes sharing one PostgreSQL database ("pleb" in ASCII).
 constexpr long long kMigrationLockKey = 0x706c6562;
@@ -17,8 +26,9 @@ constexpr long long kMigrationLockKey = 0x706c6562;
 std::string sqlite_connect_string(const std::string& path) {
   // SOCI reads a string without '=' as the file name itself; otherwise it wants db="...".
   if (path.find('=') == std::string::npos) return path;
-  if (path.find('"') != std::string::npos) throw ServiceDbError("unsupported SQLite path: " + path);
-  return "db=\"" + path + "\"";
+  if (path.find('"') != std::string::npos)
+    throw ServiceDbError(join_text({"unsupported SQLite path: ", path}));
+  return join_text({"db=\"", path, "\""});
 }
 
 int hex_digit(char c) {
@@ -146,9 +156,9 @@ std::unique_ptr<ServiceDb> ServiceDb::open(const std::string& location, std::siz
       }
     }
   } catch (const soci::soci_error& error) {
-    throw ServiceDbError("cannot open the service database: " + std::string(error.what()));
+    throw ServiceDbError(join_text({"cannot open the service database: ", error.what()}));
   } catch (const std::filesystem::filesystem_error& error) {
-    throw ServiceDbError("cannot open the service database: " + std::string(error.what()));
+    throw ServiceDbError(join_text({"cannot open the service database: ", error.what()}));
   }
   db->write([&](soci::session& sql) {
     db->lock_migrations(sql);
@@ -205,7 +215,8 @@ int ServiceDb::migrate(std::string_view service_view, const std::vector<Migratio
   std::sort(ordered.begin(), ordered.end(), [](auto* a, auto* b) { return a->version < b->version; });
   for (std::size_t i = 0; i < ordered.size(); ++i) {
     if (ordered[i]->version <= 0 || (i > 0 && ordered[i]->version == ordered[i - 1]->version))
-      throw ServiceDbError("migrations of " + service + ": versions must be positive and distinct");
+      throw ServiceDbError(
+          join_text({"migrations of ", service, ": versions must be positive and distinct"}));
   }
   int known = ordered.empty() ? 0 : ordered.back()->version;
 
@@ -225,8 +236,8 @@ int ServiceDb::migrate(std::string_view service_view, const std::vector<Migratio
         lock_migrations(sql);
         int current = applied_version(sql);
         if (current > known) {
-          throw ServiceDbError("the " + service + " schema is at version " + std::to_string(current) +
-                               ", newer than this build knows (" + std::to_string(known) + ")");
+          throw ServiceDbError(join_text({"the ", service, " schema is at version ", std::to_string(current),
+                                          ", newer than this build knows (", std::to_string(known), ")"}));
         }
         if (current >= migration->version) return false;  // another process got there first
         for (const std::string& statement : migration->statements) sql << statement;
@@ -237,8 +248,8 @@ int ServiceDb::migrate(std::string_view service_view, const std::vector<Migratio
         return true;
       });
     } catch (const ServiceDbError& error) {
-      throw ServiceDbError("migration " + service + " " + std::to_string(migration->version) + " (" +
-                           migration->name + "): " + error.what());
+      throw ServiceDbError(join_text({"migration ", service, " ", std::to_string(migration->version), " (",
+                                      migration->name, "): ", error.what()}));
     }
     if (done) ++applied;
   }
@@ -246,8 +257,8 @@ int ServiceDb::migrate(std::string_view service_view, const std::vector<Migratio
     // Still refuse a database a newer build migrated.
     int current = schema_version(service);
     if (current > 0)
-      throw ServiceDbError("the " + service + " schema is at version " + std::to_string(current) +
-                           ", newer than this build knows (0)");
+      throw ServiceDbError(join_text({"the ", service, " schema is at version ", std::to_string(current),
+                                      ", newer than this build knows (0)"}));
   }
   return applied;
 }
