@@ -80,6 +80,25 @@ TEST_P(UserServiceTest, FirstSignInCreatesTheAccountAndRegistersOnce) {
   EXPECT_FALSE(account->membership);
 }
 
+TEST_P(UserServiceTest, SimultaneousFirstSignInsRegisterOnce) {
+  auto other_db = scratch().open(2);
+  auto other = make_service(*other_db);
+  for (std::uint8_t round = 1; round <= 8; ++round) {
+    std::latch start(2);
+    std::atomic<int> created{0};
+    auto sign_in = [&](UserService* service) {
+      start.arrive_and_wait();
+      if (service->sign_in(key(round))) ++created;
+    };
+    std::thread a(sign_in, service_.get());
+    std::thread b(sign_in, other.get());
+    a.join();
+    b.join();
+    EXPECT_EQ(created.load(), 1);
+  }
+  EXPECT_EQ(registered_.size(), 8u);
+}
+
 TEST_P(UserServiceTest, ServiceRestartsKeepTheData) {
   auto alice = key(1);
   users().join(alice);
