@@ -188,6 +188,7 @@ TEST_P(UsersHttpTest, PatchMeUpdatesAndValidates) {
   std::vector<Case> cases = {
       {"{not json", 400, "the request body is not valid JSON"},
       {"[1]", 400, "the request body must be a JSON object"},
+      {"{\"about\":\"\xff\"}", 400, "the request body is not valid JSON"},  // not UTF-8
       {R"({"nickname":"x"})", 422, "unknown field \"nickname\""},
       {R"({"about":5})", 422, "\"about\" must be a string or null"},
       {R"({"display_name":")" + std::string(101, 'x') + "\"}", 422, "display_name: at most 100 bytes"},

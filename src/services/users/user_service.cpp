@@ -74,6 +74,10 @@ Membership UserService::effective(const nostr::Bytes32& pubkey, std::optional<Me
 bool UserService::sign_in(const nostr::Bytes32& pubkey) {
   // Most sign-ins are of known accounts: a read, not a write transaction.
   if (store_.account_exists(pubkey)) return false;
+  return register_account(pubkey);
+}
+
+bool UserService::register_account(const nostr::Bytes32& pubkey) {
   if (!store_.create_account(pubkey, now())) return false;  // a concurrent sign-in created it
   if (on_registered_) {
     try {
@@ -86,16 +90,15 @@ bool UserService::sign_in(const nostr::Bytes32& pubkey) {
 }
 
 api::Principal UserService::resolve(const nostr::Bytes32& pubkey) {
-  sign_in(pubkey);
   api::Principal principal;
   principal.pubkey = pubkey;
+  auto state = store_.account_state(pubkey);
+  if (!state.exists) register_account(pubkey);  // a new account has no membership yet
   if (is_configured_admin(pubkey)) {
     principal.role = Role::kAdmin;
     principal.is_member = true;
-    return principal;
-  }
-  if (auto membership = store_.membership(pubkey)) {
-    principal.role = membership->role;
+  } else if (state.membership) {
+    principal.role = state.membership->role;
     principal.is_member = true;
   }
   return principal;

@@ -82,6 +82,8 @@ class UserService {
 
  private:
   std::int64_t now() const;
+  // Creates the account; true (and the registered callback called) when this call created it.
+  bool register_account(const nostr::Bytes32& pubkey);
   Membership effective(const nostr::Bytes32& pubkey, std::optional<Membership> stored,
                        std::int64_t since) const;
 

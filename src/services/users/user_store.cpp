@@ -35,6 +35,22 @@ bool UserStore::account_exists(const nostr::Bytes32& pubkey) {
   });
 }
 
+UserStore::AccountState UserStore::account_state(const nostr::Bytes32& pubkey) {
+  std::string pk = nostr::to_hex(pubkey);
+  return db_.read([&](soci::session& sql) {
+    AccountState state;
+    std::string role;
+    long long joined = 0;
+    soci::indicator role_ind = soci::i_null, joined_ind = soci::i_null;
+    sql << "SELECT m.role, m.joined_at FROM accounts a LEFT JOIN members m ON m.pubkey = a.pubkey "
+           "WHERE a.pubkey = :pk",
+        into(role, role_ind), into(joined, joined_ind), use(pk);
+    state.exists = sql.got_data();
+    if (state.exists && role_ind == soci::i_ok) state.membership = Membership{stored_role(role), joined};
+    return state;
+  });
+}
+
 bool UserStore::create_account(const nostr::Bytes32& pubkey, std::int64_t now) {
   std::string pk = nostr::to_hex(pubkey);
   long long created = now, updated = now;

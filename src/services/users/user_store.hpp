@@ -19,6 +19,12 @@ class UserStore {
   void migrate();
 
   bool account_exists(const nostr::Bytes32& pubkey);
+  // Whether the account exists and its membership, in one query (asked on every authenticated request).
+  struct AccountState {
+    bool exists = false;
+    std::optional<Membership> membership;
+  };
+  AccountState account_state(const nostr::Bytes32& pubkey);
   // True when this call created the account (false: it existed).
   bool create_account(const nostr::Bytes32& pubkey, std::int64_t now);
   std::optional<Account> account(const nostr::Bytes32& pubkey);
