@@ -59,6 +59,16 @@ TEST_P(ServiceDbTest, AppliesOnlyTheNewStepsOfALaterBuild) {
   EXPECT_EQ(db->schema_version("notes"), 2);
 }
 
+TEST_P(ServiceDbTest, AppliesAStepMergedInBelowTheHighestApplied) {
+  auto db = scratch().open();
+  auto steps = two_steps();
+  steps.push_back({3, "tags", {"CREATE TABLE tags (name TEXT PRIMARY KEY)"}});
+  EXPECT_EQ(db->migrate("notes", {steps[0], steps[2]}), 2);  // a branch with 1 and 3
+  EXPECT_EQ(db->migrate("notes", steps), 1);                 // 2 arrives with a later merge
+  EXPECT_EQ(count_rows(*db, "schema_migrations"), 3);
+  db->write([](soci::session& sql) { sql << "INSERT INTO notes (id, body, author) VALUES (1, 'x', 'a')"; });
+}
+
 TEST_P(ServiceDbTest, ServicesHaveSeparateVersions) {
   auto db = scratch().open();
   EXPECT_EQ(db->migrate("notes", two_steps()), 2);

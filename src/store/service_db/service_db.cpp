@@ -239,7 +239,12 @@ int ServiceDb::migrate(std::string_view service_view, const std::vector<Migratio
           throw ServiceDbError(join_text({"the ", service, " schema is at version ", std::to_string(current),
                                           ", newer than this build knows (", std::to_string(known), ")"}));
         }
-        if (current >= migration->version) return false;  // another process got there first
+        int present = 0;
+        sql << "SELECT COUNT(*) FROM schema_migrations WHERE service = :service AND version = :version",
+            soci::into(present), soci::use(service), soci::use(migration->version);
+        // Present: applied before, or by another process that got there first. Checked per version,
+        // so a step merged in below the highest applied one still runs.
+        if (present > 0) return false;
         for (const std::string& statement : migration->statements) sql << statement;
         long long now = unix_now();
         sql << "INSERT INTO schema_migrations (service, version, name, applied_at) "
