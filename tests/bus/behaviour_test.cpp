@@ -34,7 +34,7 @@ TEST_P(BusBehaviour, FanOutReachesEverySubscriberInOrder) {
   settle(*bus_, names_);
   std::vector<std::string> sent;
   for (int i = 0; i < 20; ++i) {
-    sent.push_back("m" + std::to_string(i));
+    sent.push_back(std::string("m").append(std::to_string(i)));
     ASSERT_TRUE(bus_->publish(subject, Message(sent.back())));
   }
   for (auto& inbox : inboxes) {
@@ -350,10 +350,17 @@ TEST_P(BusBehaviour, ADurableRequestGetsItsVerdictAfterARedelivery) {
     EXPECT_TRUE(d.ack());
   });
   ASSERT_TRUE(processor) << processor.error();
+  Inbox watcher;  // plain subscribers of a durable subject watch; only the group answers
+  auto watch = bus_->subscribe(names_.durable,
+                               [&](const Delivery& d) { watcher.add(d.can_reply() ? "can" : "cannot"); });
+  ASSERT_TRUE(watch);
+  settle(*bus_, names_);
   auto verdict = bus_->request_sync(names_.durable, Message("event"), kAckWait * 5);
   ASSERT_TRUE(verdict) << verdict.error();
   EXPECT_EQ(verdict->payload, "stored");
   EXPECT_EQ(verdict->header("Attempt"), "2");
+  ASSERT_TRUE(watcher.wait_for(1));
+  EXPECT_EQ(watcher.items(), std::vector<std::string>{"cannot"});
 }
 
 TEST_P(BusBehaviour, ADurableRequestWithoutVerdictSaysItIsStored) {

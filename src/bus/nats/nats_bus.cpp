@@ -105,6 +105,7 @@ Status NatsBus::open() {
   natsOptions_SetMaxReconnect(raw_options, -1);
   natsOptions_SetReconnectWait(raw_options, options_.reconnect_wait.count());
   natsOptions_SetReconnectBufSize(raw_options, options_.reconnect_buffer_bytes);
+  natsOptions_SetSendAsap(raw_options, options_.send_asap);
   status = natsConnection_Connect(&link_->connection, raw_options);
   if (status != NATS_OK)
     return nostr::failed("cannot connect to NATS at " + options_.url + ": " + describe(status));

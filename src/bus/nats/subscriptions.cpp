@@ -42,10 +42,15 @@ Delivery make_delivery(const std::shared_ptr<Link>& link, natsMsg* msg, bool dur
   auto subject = std::make_shared<const std::string>(natsMsg_GetSubject(msg));
   auto message = std::make_shared<const Message>(to_message(msg));
   // On a durable subject the NATS reply subject belongs to JetStream (its ack, or the publisher's
-  // wait for the store); the requester's inbox travels in the header.
-  std::string reply_subject = header_value(msg, kReplyToHeader);
+  // wait for the store); the requester's inbox travels in the header, for the group only: plain
+  // subscribers of a durable subject watch, they do not answer (as in the in-process bus).
   const char* nats_reply = natsMsg_GetReply(msg);
-  if (reply_subject.empty() && !durable_subject && nats_reply) reply_subject = nats_reply;
+  std::string reply_subject;
+  if (jetstream) {
+    reply_subject = header_value(msg, kReplyToHeader);
+  } else if (!durable_subject && nats_reply) {
+    reply_subject = nats_reply;
+  }
   std::string ack_subject = jetstream && nats_reply ? nats_reply : "";
   unsigned attempt = 1;
   if (jetstream) {
