@@ -79,6 +79,34 @@ void round_trips(Bus& requester, const std::string& subject, int count, const ch
   std::printf("  %s: %d sequential round trips: p50 %.0f us, p99 %.0f us\n", what, count, at(0.50), at(0.99));
 }
 
+// Requests kept in flight, as a relay has many clients waiting at once.
+void pipelined(Bus& requester, const std::string& subject, int count, int window, const char* what) {
+  const std::string payload(kPayloadBytes, 'e');
+  std::mutex mutex;
+  std::condition_variable changed;
+  int in_flight = 0;
+  int answered = 0;
+  int failed = 0;
+  const auto start = Clock::now();
+  for (int i = 0; i < count; ++i) {
+    {
+      std::unique_lock lock(mutex);
+      if (!changed.wait_for(lock, 10s, [&] { return in_flight < window; })) break;
+      ++in_flight;
+    }
+    requester.request(subject, Message(payload), 10s, [&](Result<Message> reply) {
+      std::lock_guard lock(mutex);
+      --in_flight;
+      ++(reply ? answered : failed);
+      changed.notify_all();
+    });
+  }
+  std::unique_lock lock(mutex);
+  changed.wait_for(lock, 30s, [&] { return in_flight == 0; });
+  std::printf("  %s, %d in flight: %d answered (%d failed) in %.2f s: %.0f requests/s\n", what, window,
+              answered, failed, seconds_since(start), answered / seconds_since(start));
+}
+
 void measure(Bus& bus, Bus& other, const std::string& prefix, const std::string& durable, int count) {
   fan_out(bus, prefix + ".fanout", count);
   auto responder = other.subscribe(prefix + ".rpc", [](const Delivery& d) { d.reply(Message("true:")); });
@@ -95,6 +123,7 @@ void measure(Bus& bus, Bus& other, const std::string& prefix, const std::string&
   if (!processor) return std::fprintf(stderr, "queue_subscribe: %s\n", processor.error().c_str()), void();
   for (int i = 0; i < 600 && drained < std::max(count / 20, 100); ++i) std::this_thread::sleep_for(50ms);
   round_trips(bus, durable, std::max(count / 50, 100), "durable request -> verdict");
+  pipelined(bus, durable, std::max(count / 5, 100), 64, "durable requests -> verdicts");
 }
 
 }  // namespace
