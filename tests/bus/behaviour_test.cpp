@@ -377,6 +377,37 @@ TEST_P(BusBehaviour, ADurableRequestWithoutVerdictSaysItIsStored) {
   EXPECT_TRUE(seen.wait_for(1));
 }
 
+TEST_P(BusBehaviour, ADurableMemberMayLeaveFromItsOwnHandler) {
+  Inbox first;
+  Subscription self;
+  std::mutex mutex;
+  auto sub = bus_->queue_subscribe(names_.durable, "processors", [&](const Delivery& d) {
+    d.ack();
+    first.add(d.message().payload);
+    std::lock_guard lock(mutex);
+    self.unsubscribe();
+  });
+  ASSERT_TRUE(sub) << sub.error();
+  {
+    std::lock_guard lock(mutex);
+    self = std::move(*sub);
+  }
+  ASSERT_TRUE(bus_->publish(names_.durable, Message("1")));
+  ASSERT_TRUE(first.wait_for(1));
+  ASSERT_TRUE(bus_->publish(names_.durable, Message("2")));
+  // The member is gone: "2" waits for the next one, and "1" was acked, so it does not come again.
+  Inbox next;
+  auto successor = bus_->queue_subscribe(names_.durable, "processors", [&](const Delivery& d) {
+    d.ack();
+    next.add(d.message().payload);
+  });
+  ASSERT_TRUE(successor) << successor.error();
+  ASSERT_TRUE(next.wait_for(1, kAckWait * 5));
+  std::this_thread::sleep_for(kAckWait + 300ms);
+  EXPECT_EQ(first.items(), std::vector<std::string>{"1"});
+  EXPECT_EQ(next.items(), std::vector<std::string>{"2"});
+}
+
 TEST_P(BusBehaviour, ADurableSubjectHasOneGroup) {
   auto first = bus_->queue_subscribe(names_.durable, "processors", [](const Delivery& d) { d.ack(); });
   ASSERT_TRUE(first) << first.error();

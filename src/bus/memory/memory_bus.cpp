@@ -9,7 +9,7 @@
 #include "bus/memory/work_queue.hpp"
 #include "bus/memory/worker_pool.hpp"
 #include "bus/pending_requests.hpp"
-#include "bus/subject.hpp"
+#include "bus/checks.hpp"
 #include "bus/timer_thread.hpp"
 
 namespace pleb::bus {

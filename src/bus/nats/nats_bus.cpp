@@ -6,7 +6,7 @@
 #include "bus/nats/nats_link.hpp"
 #include "bus/nats/subscriptions.hpp"
 #include "bus/pending_requests.hpp"
-#include "bus/subject.hpp"
+#include "bus/checks.hpp"
 #include "bus/timer_thread.hpp"
 
 namespace pleb::bus {

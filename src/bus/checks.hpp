@@ -1,7 +1,8 @@
 #pragma once
-// Subject and group names, checked the same way by every bus so that a name that works in one
-// process also works across processes. Subjects are dot-separated tokens; subscriptions may use `*`
-// (one token) and `>` (the rest, last token only).
+// What every bus refuses, with the same words, so that what works in one process also works across
+// processes. Subjects are dot-separated tokens; subscriptions may use `*` (one token) and `>` (the
+// rest, last token only).
+#include <cstddef>
 #include <string_view>
 
 #include "nostr/result.hpp"
@@ -15,12 +16,10 @@ nostr::Status check_subscribe_subject(std::string_view subject);
 // Queue group names also name JetStream consumers: letters, digits, `-` and `_`.
 nostr::Status check_group(std::string_view group);
 
-bool subject_matches(std::string_view pattern, std::string_view subject);
-
-}  // namespace pleb::bus
-
-namespace pleb::bus {
 struct Message;
 // Payload plus headers within `max_bytes`, and no header name the bus reserves for itself.
 nostr::Status check_message(const Message& message, std::size_t max_bytes);
+
+bool subject_matches(std::string_view pattern, std::string_view subject);
+
 }  // namespace pleb::bus

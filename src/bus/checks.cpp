@@ -1,4 +1,4 @@
-#include "bus/subject.hpp"
+#include "bus/checks.hpp"
 
 #include <string>
 
