@@ -1,6 +1,10 @@
 // The NATS bus when the server goes away: reconnects, subscriptions that survive a restart,
 // publishing while disconnected, JetStream keeping what it acknowledged, and a consumer process that
 // dies before acking. The server is stopped and started with the functions of tests/servers/servers.sh.
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <cstdio>
 #include <set>
 
 #include "bus_fixture.hpp"
@@ -170,6 +174,32 @@ TEST_F(NatsFault, AConsumerThatDiesBeforeAckingLosesNothing) {
   ASSERT_TRUE(group);
   ASSERT_TRUE(processed.wait_for(1, kAckWait * 5));
   EXPECT_EQ(processed.items(), std::vector<std::string>{"event-1#2"});
+}
+
+TEST_F(NatsFault, AProcessKilledBeforeItsAckLosesNothing) {
+  auto publisher = connect();
+  ASSERT_TRUE(publisher);
+  ASSERT_TRUE(publisher->publish(names_.durable, Message("event-killed")));
+  // Another process takes the message and is killed (SIGKILL) before acking it.
+  const std::string command = "exec " + std::string(BUS_CRASH_CONSUMER) + " " + names_.durable + " " +
+                              names_.stream + " processors " + std::to_string(kAckWait.count());
+  FILE* child = popen(command.c_str(), "r");
+  ASSERT_NE(child, nullptr);
+  char line[256] = {};
+  const bool got_line = std::fgets(line, sizeof line, child) != nullptr;
+  const int status = pclose(child);
+  ASSERT_TRUE(got_line) << "the consumer process took nothing";
+  EXPECT_STREQ(line, "event-killed\n");
+  EXPECT_TRUE(WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGKILL)) << status;
+
+  Inbox processed;
+  auto group = publisher->queue_subscribe(names_.durable, "processors", [&](const Delivery& d) {
+    processed.add(d.message().payload + "#" + std::to_string(d.attempt()));
+    d.ack();
+  });
+  ASSERT_TRUE(group) << group.error();
+  ASSERT_TRUE(processed.wait_for(1, kAckWait * 5));
+  EXPECT_EQ(processed.items(), std::vector<std::string>{"event-killed#2"});
 }
 
 TEST_F(NatsFault, AVerdictCrossesProcesses) {
