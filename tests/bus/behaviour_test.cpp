@@ -416,6 +416,28 @@ TEST_P(BusBehaviour, ADurableSubjectHasOneGroup) {
   EXPECT_NE(second.error().find("already consumed by"), std::string::npos) << second.error();
 }
 
+TEST_P(BusBehaviour, ClosingTheBusWaitsForHandlersAndFailsWaitingRequests) {
+  std::promise<void> started;
+  std::atomic<bool> finished{false};
+  Bus* bus = bus_.get();  // bus_ is already empty while the bus is being destroyed
+  auto processor = bus_->queue_subscribe(names_.durable, "processors", [&, bus](const Delivery&) {
+    started.set_value();
+    std::this_thread::sleep_for(200ms);
+    EXPECT_TRUE(bus->publish(names_.subject("late"), Message("from a closing bus")));
+    finished = true;
+  });
+  ASSERT_TRUE(processor);
+  Inbox outcome;
+  bus_->request(names_.durable, Message("event"), 10s,
+                [&](Result<Message> reply) { outcome.add(reply ? "reply" : reply.error()); });
+  ASSERT_EQ(started.get_future().wait_for(5s), std::future_status::ready);
+  bus_.reset();
+  EXPECT_TRUE(finished);
+  ASSERT_TRUE(outcome.wait_for(1));
+  EXPECT_EQ(outcome.items(), std::vector<std::string>{"bus closed"});
+  processor->unsubscribe();  // after the bus: nothing happens
+}
+
 INSTANTIATE_TEST_SUITE_P(Buses, BusBehaviour, ::testing::Values(Kind::Memory, Kind::Nats),
                          [](const auto& info) { return kind_name(info.param); });
 

@@ -5,11 +5,11 @@
 #include <mutex>
 #include <optional>
 
+#include "bus/checks.hpp"
 #include "bus/memory/mailbox.hpp"
 #include "bus/memory/work_queue.hpp"
 #include "bus/memory/worker_pool.hpp"
 #include "bus/pending_requests.hpp"
-#include "bus/checks.hpp"
 #include "bus/timer_thread.hpp"
 
 namespace pleb::bus {
@@ -43,7 +43,7 @@ struct MemoryBus::Threads {
 class MemoryBus::Router {
  public:
   Router(const MemoryBusOptions& options, Threads& threads)
-      : threads_(threads), pending_(PendingRequests::create(threads.timer)) {
+      : pending_(PendingRequests::create(threads.timer)) {
     for (const auto& subject : options.durable_subjects) {
       queues_.emplace(subject, std::make_shared<WorkQueue>(
                                    subject, WorkQueueLimits{options.ack_wait, options.max_stored_messages},
@@ -113,10 +113,7 @@ class MemoryBus::Router {
     pending_->fail_all("bus closed");
   }
 
-  Threads& threads() { return threads_; }
-
  private:
-  Threads& threads_;
   std::shared_ptr<PendingRequests> pending_;
   std::map<std::string, std::shared_ptr<WorkQueue>, std::less<>> queues_;
   std::mutex mutex_;

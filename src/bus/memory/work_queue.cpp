@@ -76,10 +76,15 @@ void WorkQueue::ack(std::uint64_t sequence) {
 }
 
 void WorkQueue::close() {
-  std::lock_guard lock(mutex_);
-  closed_ = true;
-  for (auto& [sequence, flight] : in_flight_) timer_.cancel(flight.timer_id);
-  members_.clear();
+  std::vector<std::shared_ptr<Mailbox>> members;
+  {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    for (auto& [sequence, flight] : in_flight_) timer_.cancel(flight.timer_id);
+    members.swap(members_);
+  }
+  // Outside the lock: a running handler may be acking.
+  for (auto& member : members) member->close();
 }
 
 void WorkQueue::dispatch_locked() {

@@ -38,7 +38,8 @@ class WorkQueue : public std::enable_shared_from_this<WorkQueue> {
   Status add_member(std::string_view group, std::shared_ptr<Mailbox> member);
   void remove_member(const std::shared_ptr<Mailbox>& member);
   void ack(std::uint64_t sequence);
-  // Cancels the redelivery timers; called when the bus closes.
+  // Cancels the redelivery timers and closes the members (waiting for running handlers); called when
+  // the bus closes.
   void close();
 
  private:
