@@ -29,7 +29,9 @@ inline constexpr std::string_view user_registered = "user.registered";      // u
 
 struct Message {
   std::string payload;
-  // In order; names are case-sensitive. Names starting with "Pleb-" or "Nats-" belong to the bus.
+  // Names are case-sensitive; several values of one name keep their order (NATS keeps headers in a
+  // map, so the order across names is not kept). Names starting with "Pleb-" or "Nats-" belong to
+  // the bus.
   std::vector<std::pair<std::string, std::string>> headers;
 
   Message() = default;
@@ -78,7 +80,8 @@ class Delivery {
 };
 
 using Handler = std::function<void(const Delivery&)>;
-// Called exactly once, on a bus thread, with the reply or the reason there is none.
+// Called exactly once, on a bus thread, with the reply or the reason there is none. What it throws is
+// dropped.
 using ReplyHandler = std::function<void(Result<Message>)>;
 
 // Stops a subscription. Implemented by each bus.

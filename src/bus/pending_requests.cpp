@@ -3,6 +3,15 @@
 #include <vector>
 
 namespace pleb::bus {
+namespace {
+// A reply handler runs on a bus thread; what it throws must not take that thread down.
+void deliver(ReplyHandler& on_reply, Result<Message> outcome) {
+  try {
+    on_reply(std::move(outcome));
+  } catch (...) {
+  }
+}
+}  // namespace
 
 std::shared_ptr<PendingRequests> PendingRequests::create(TimerThread& timer) {
   return std::make_shared<PendingRequests>(timer);
@@ -42,7 +51,7 @@ bool PendingRequests::complete(std::uint64_t token, Result<Message> outcome) {
     timer_.cancel(found->second.timer_id);
     pending_.erase(found);
   }
-  on_reply(std::move(outcome));
+  deliver(on_reply, std::move(outcome));
   return true;
 }
 
@@ -70,7 +79,7 @@ void PendingRequests::fail_all(const std::string& error) {
     }
     pending_.clear();
   }
-  for (auto& on_reply : waiting) on_reply(Result<Message>::failure(error));
+  for (auto& on_reply : waiting) deliver(on_reply, Result<Message>::failure(error));
 }
 
 }  // namespace pleb::bus

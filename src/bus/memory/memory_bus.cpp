@@ -197,34 +197,28 @@ Result<Subscription> MemoryBus::queue_subscribe(std::string_view subject, std::s
 
 void MemoryBus::request(std::string_view subject, Message message, std::chrono::milliseconds timeout,
                         ReplyHandler on_reply) {
-  auto fail = [this, &on_reply](std::string error) {
+  const auto& pending = router_->pending();
+  const auto token = pending->add(subject, timeout, std::move(on_reply));
+  auto fail = [this, &pending, token](std::string error) {
     // Answered on a bus thread, as every reply is, never inside the caller's own call.
-    threads_->pool.post([on_reply = std::move(on_reply), error = std::move(error)] {
-      on_reply(Result<Message>::failure(error));
+    threads_->pool.post([pending, token, error = std::move(error)] {
+      pending->complete(token, Result<Message>::failure(error));
     });
   };
   if (auto checked = check_publish_subject(subject); !checked) return fail(checked.error());
   if (auto checked = check_message(message, options_.max_message_bytes); !checked)
     return fail(checked.error());
-  const auto& pending = router_->pending();
   auto shared_subject = std::make_shared<const std::string>(subject);
   if (auto queue = router_->durable_queue(subject)) {
-    const auto token = pending->add(subject, timeout, std::move(on_reply));
     auto plain_copy = std::make_shared<const Message>(message);
-    if (auto stored = queue->store(std::move(message), token); !stored) {
-      pending->complete(token, Result<Message>::failure(stored.error()));
-      return;
-    }
+    if (auto stored = queue->store(std::move(message), token); !stored) return fail(stored.error());
     pending->mark_stored(token);
     router_->route(shared_subject, plain_copy, nullptr);
     return;
   }
-  const auto token = pending->add(subject, timeout, std::move(on_reply));
   auto responder = std::make_shared<RequestResponder>(pending, token);
   if (router_->route(shared_subject, std::make_shared<const Message>(std::move(message)), responder) == 0) {
-    threads_->pool.post([pending, token, subject = std::string(subject)] {
-      pending->complete(token, Result<Message>::failure("no responders: nobody subscribes to " + subject));
-    });
+    fail("no responders: nobody subscribes to " + std::string(subject));
   }
 }
 
