@@ -113,6 +113,9 @@ class Subscription {
 // Every member is thread-safe and may be called from a handler.
 class Bus {
  public:
+  Bus() = default;
+  Bus(const Bus&) = delete;
+  Bus& operator=(const Bus&) = delete;
   virtual ~Bus() = default;
 
   // Fire and forget to every subscriber and to one member of each queue group. On a durable subject
@@ -138,8 +141,7 @@ class Bus {
 
   // request() for callers that may block: tools and tests. Not from a handler of the same bus (it
   // would hold a bus thread while waiting).
-  virtual Result<Message> request_sync(std::string_view subject, Message message,
-                                       std::chrono::milliseconds timeout);
+  Result<Message> request_sync(std::string_view subject, Message message, std::chrono::milliseconds timeout);
 
   // Whether messages on `subject` are stored until a queue group acks them.
   virtual bool is_durable(std::string_view subject) const = 0;
