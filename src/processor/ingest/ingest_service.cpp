@@ -1,0 +1,109 @@
+#include "processor/ingest/ingest_service.hpp"
+
+#include <chrono>
+#include <iostream>
+
+#include "nostr/event_parse.hpp"
+#include "nostr/json_writer.hpp"
+#include "nostr/kinds.hpp"
+#include "processor/ingest/envelope.hpp"
+
+namespace pleb::processor {
+namespace {
+
+std::int64_t system_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+IngestService::IngestService(bus::Bus& bus, store::EventWriter& writer, PipelineSource pipeline,
+                             IngestOptions options)
+    : bus_(bus), writer_(writer), pipeline_(std::move(pipeline)), options_(std::move(options)) {
+  if (!options_.clock) options_.clock = system_seconds;
+}
+
+IngestService::~IngestService() {
+  stop();
+}
+
+nostr::Status IngestService::start() {
+  auto subscription = bus_.queue_subscribe(bus::subjects::event_received, options_.group,
+                                           [this](const bus::Delivery& delivery) { handle(delivery); });
+  if (!subscription) return nostr::failed(subscription.error());
+  subscription_ = std::move(*subscription);
+  return nostr::ok_status();
+}
+
+void IngestService::stop() {
+  subscription_.unsubscribe();
+}
+
+void IngestService::answer(const bus::Delivery& delivery, bool accepted, std::string_view message) {
+  if (delivery.can_reply()) (void)delivery.reply(encode_verdict(accepted, message));
+}
+
+void IngestService::handle(const bus::Delivery& delivery) {
+  ++stats_.received;
+  if (delivery.attempt() > 1) ++stats_.redelivered;
+  // Anything refused for what it is will be refused again: answer and acknowledge it for good.
+  auto refuse = [&](std::string_view message) {
+    ++stats_.rejected;
+    answer(delivery, false, message);
+    (void)delivery.ack();
+  };
+  auto received = decode_received(delivery.message(), options_.limits);
+  if (!received) return refuse("invalid: " + received.error());
+  nostr::Event& event = received->event;
+  if (options_.verify) {
+    if (auto verified = nostr::verify_event(event); !verified) return refuse("invalid: " + verified.error());
+  }
+
+  EventSource source;
+  source.type = received->origin.type;
+  source.info = received->origin.info;
+  source.authed_pubkey = received->origin.authed_pubkey;
+  source.now = options_.clock();
+  if (auto pipeline = pipeline_ ? pipeline_() : nullptr) {
+    auto decision = pipeline->evaluate(event, source);
+    if (decision.verdict == Verdict::kReject) return refuse(decision.message);
+    if (decision.verdict == Verdict::kShadowReject) {
+      answer(delivery, true, "");
+      (void)delivery.ack();
+      return;
+    }
+  }
+
+  if (nostr::is_ephemeral(event.kind)) {
+    // Never stored: announced to every relay's subscribers and forgotten.
+    (void)bus_.publish(bus::subjects::event_validated, bus::Message{delivery.message().payload});
+    answer(delivery, true, "");
+    (void)delivery.ack();
+    return;
+  }
+
+  unsigned attempt = delivery.attempt();
+  writer_.submit(std::move(event), [this, delivery, attempt](store::WriteResult result) {
+    // A redelivered event that is already stored was stored by the attempt that died before its
+    // acknowledgement: for the waiting relay that is success, and its announcement may never have left.
+    bool stored = result.ok() || (attempt > 1 && result.status == store::WriteStatus::kDuplicate);
+    if (stored) {
+      ++stats_.stored;
+      (void)bus_.publish(bus::subjects::event_validated, bus::Message{delivery.message().payload});
+      answer(delivery, true, "");
+      (void)delivery.ack();
+    } else if (result.status == store::WriteStatus::kError) {
+      // Storage failed: the relay's client hears `error:` now, and the unacknowledged message comes
+      // back after the bus's ack wait, when storage may work again.
+      ++stats_.storage_errors;
+      answer(delivery, false, result.message);
+    } else {
+      ++stats_.rejected;
+      answer(delivery, false, result.message);
+      (void)delivery.ack();
+    }
+  });
+}
+
+}  // namespace pleb::processor

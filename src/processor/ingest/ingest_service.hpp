@@ -1,0 +1,63 @@
+#pragma once
+// `pleb processor`'s work: take events from `event.received` as one member of a queue group, check them
+// (signature, write policy), hand them to the group-committing writer, answer the relay that sent each
+// one with the verdict, and announce stored events on `event.validated` for every relay's live
+// subscribers. Knows no socket and no database: the bus and the writer are given.
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "bus/bus.hpp"
+#include "nostr/event.hpp"
+#include "processor/write_policy.hpp"
+#include "store/event_writer.hpp"
+
+namespace pleb::processor {
+
+struct IngestOptions {
+  std::string group = "processors";
+  // Relays verify before publishing; checking again here costs ~30 µs per event and means a forged
+  // message on the bus cannot plant an event.
+  bool verify = true;
+  nostr::EventLimits limits;
+  std::function<std::int64_t()> clock;  // seconds since the epoch; tests substitute their own
+};
+
+struct IngestStats {
+  std::atomic<std::uint64_t> received{0};
+  std::atomic<std::uint64_t> stored{0};
+  std::atomic<std::uint64_t> rejected{0};
+  std::atomic<std::uint64_t> storage_errors{0};  // left unacknowledged, so the bus delivers them again
+  std::atomic<std::uint64_t> redelivered{0};
+};
+
+class IngestService {
+ public:
+  using PipelineSource = std::function<std::shared_ptr<Pipeline>()>;
+  IngestService(bus::Bus& bus, store::EventWriter& writer, PipelineSource pipeline,
+                IngestOptions options = {});
+  ~IngestService();
+  IngestService(const IngestService&) = delete;
+  IngestService& operator=(const IngestService&) = delete;
+
+  // Joins the queue group on `event.received`.
+  nostr::Status start();
+  // Leaves the group; events already handed to the writer are still answered by it.
+  void stop();
+  const IngestStats& stats() const { return stats_; }
+
+ private:
+  void handle(const bus::Delivery& delivery);
+  void answer(const bus::Delivery& delivery, bool accepted, std::string_view message);
+
+  bus::Bus& bus_;
+  store::EventWriter& writer_;
+  PipelineSource pipeline_;
+  IngestOptions options_;
+  IngestStats stats_;
+  bus::Subscription subscription_;
+};
+
+}  // namespace pleb::processor
