@@ -5,6 +5,7 @@
 #include <iostream>
 #include <thread>
 
+#include "cli/api_stack.hpp"
 #include "cli/commands.hpp"
 #include "cli/relay_host.hpp"
 #include "cli/serve_config.hpp"
@@ -79,7 +80,12 @@ void serve(const ServeFlags& flags) {
   auto store = store::open_lmdb_store(store_options);
   store::BatchWriter writer(*store);
   ExpirySweeper sweeper(*store);
+  ApiStack api(config.api, config.data_dir);
   RelayHost host;
+  host.extra_routes = [&api](const http::HttpRequest& request) { return api.handle(request); };
+  host.on_stored = [&api](const nostr::Event& event) {
+    if (event.kind == 0) api.on_stored_event(event);
+  };
   host.extra_metrics = [&writer](metrics::TextWriter& out) { write_writer_metrics(writer, out); };
   host.storage_description = "data in " + config.data_dir;
   run_relay_host(config, flags.config, *store, writer, host);

@@ -70,6 +70,7 @@ void run_relay_host(ServeConfig& config, const std::string& config_path, store::
   relay->set_pipeline(processor::build_pipeline(config.policy));
   relay->set_rate_limiter(host.event_limiter ? host.event_limiter
                                              : std::make_shared<cache::MemoryRateLimiter>());
+  if (host.on_stored) relay->set_stored_listener(host.on_stored);
   if (host.on_relay) host.on_relay(*relay);
   http::Server server(config.server, make_http_handler(*relay, host), relay);
   std::uint16_t port = server.listen();

@@ -30,6 +30,8 @@ struct RelayHost {
   std::function<void()> on_stop;
   // The limiter behind [limits.events]; null: one in this process's memory.
   std::shared_ptr<cache::RateLimiter> event_limiter;
+  // Told of every event stored through this relay (see Relay::set_stored_listener).
+  std::function<void(const nostr::Event&)> on_stored;
   // How the startup line names the storage ("data in ./data", "store postgresql://...").
   std::string storage_description;
 };

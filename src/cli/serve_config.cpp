@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "cli/commands.hpp"
+#include "cli/key_input.hpp"
 
 namespace pleb::cli {
 namespace {
@@ -154,6 +155,58 @@ void read_event_limits(const toml::table& table, cache::RequestLimits& limits) {
   limits.global = read_rate_rule(section["global"], "[limits.events] global");
 }
 
+std::vector<std::string> read_strings(const toml::table& table, std::string_view section,
+                                      std::string_view key) {
+  std::vector<std::string> out;
+  auto node = table[section][key];
+  if (!node) return out;
+  auto array = node.as_array();
+  std::string where = "config: [" + std::string(section) + "] " + std::string(key);
+  if (!array) throw UsageError(where + " must be a list of strings");
+  for (const auto& item : *array) {
+    auto text = item.value<std::string>();
+    if (!text) throw UsageError(where + " must be a list of strings");
+    out.push_back(*text);
+  }
+  return out;
+}
+
+void read_api(const toml::table& table, ApiConfig& api) {
+  read(table, "api", "public_url", api.public_url);
+  api.cors_origins = read_strings(table, "api", "cors_origins");
+  for (const auto& admin : read_strings(table, "api", "admins")) {
+    try {
+      api.admins.push_back(parse_public_key(admin));
+    } catch (const UsageError& e) {
+      throw UsageError(std::string("config: [api] admins: ") + e.what());
+    }
+  }
+  read(table, "api", "session_secret", api.session_secret);
+  if (!api.session_secret.empty() && api.session_secret.size() < 32)
+    throw UsageError("config: [api] session_secret must be at least 32 bytes");
+  read(table, "api", "session_lifetime_seconds", api.session_lifetime_seconds);
+  api.reserved_names = read_strings(table, "api", "reserved_names");
+  api.nip05_relays = read_strings(table, "api", "nip05_relays");
+  read(table, "api", "database", api.database);
+  if (auto rates = table["api"]["rate_limits"]) {
+    if (!rates.as_table()) throw UsageError("config: [api.rate_limits] must be a table");
+    for (const auto& [key, value] : *rates.as_table()) {
+      std::string name(key.str());
+      if (name != "global" && name != "per_ip" && name != "per_pubkey" && name != "per_route")
+        throw UsageError("config: [api.rate_limits] knows global, per_ip, per_pubkey and per_route, not " +
+                         name);
+    }
+    // A table given replaces the defaults: what it leaves out is not limited.
+    const toml::table& constant = table;
+    auto section = constant["api"]["rate_limits"];
+    api.rate_limits = {};
+    api.rate_limits.global = read_rate_rule(section["global"], "[api.rate_limits] global");
+    api.rate_limits.per_ip = read_rate_rule(section["per_ip"], "[api.rate_limits] per_ip");
+    api.rate_limits.per_pubkey = read_rate_rule(section["per_pubkey"], "[api.rate_limits] per_pubkey");
+    api.rate_limits.per_route = read_rate_rule(section["per_route"], "[api.rate_limits] per_route");
+  }
+}
+
 }  // namespace
 
 void parse_listen(const std::string& listen, http::ServerOptions& server) {
@@ -218,6 +271,7 @@ void load_config_file(const std::string& path, ServeConfig& config) {
   read(table, "limits", "created_at_past_seconds", limits.created_at_past_seconds);
   read(table, "limits", "created_at_future_seconds", limits.created_at_future_seconds);
   read_event_limits(table, relay.event_limits);
+  read_api(table, config.api);
   read_policy(table, config.policy);
   if (auto kinds = table["relay"]["restricted_read_kinds"].as_array()) {
     relay.restricted_read_kinds.clear();

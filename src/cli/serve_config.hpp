@@ -2,6 +2,7 @@
 // `pleb serve` settings: defaults, then pleb.toml, then command-line flags.
 #include <string>
 
+#include "cli/api_stack.hpp"
 #include "http/server.hpp"
 #include "processor/policy_config.hpp"
 #include "relay/config.hpp"
@@ -12,6 +13,7 @@ struct ServeConfig {
   http::ServerOptions server;
   relay::RelayConfig relay;
   processor::PolicyConfig policy;
+  ApiConfig api;
   std::string data_dir = "./data";
   std::size_t map_size_gib = 1024;
   bool sync = true;

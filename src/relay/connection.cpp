@@ -203,11 +203,12 @@ void Connection::handle_event(nostr::Event event) {
   auto applied = [relay = relay_, published](const store::WriteResult& result) {
     if (result.ok()) relay->subscriptions().publish(published);
   };
-  auto committed = [relay = relay_, socket = socket_, id = std::move(id),
-                    arrived](store::WriteResult result) {
+  auto committed = [relay = relay_, socket = socket_, id = std::move(id), arrived, published,
+                    ephemeral = nostr::is_ephemeral(published->event.kind)](store::WriteResult result) {
     auto& stats = relay->stats();
     if (result.ok()) {
-      ++stats.events_stored;
+      ++(ephemeral ? stats.events_ephemeral : stats.events_stored);
+      if (!ephemeral && relay->stored_listener()) relay->stored_listener()(published->event);
     } else {
       stats.count_rejection(result.message);
     }

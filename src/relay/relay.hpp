@@ -4,6 +4,7 @@
 // acknowledged after the commit, then published to every matching subscription.
 #include <array>
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string_view>
@@ -60,6 +61,11 @@ class Relay : public http::WebSocketHandler, public std::enable_shared_from_this
   // The limiter behind config().event_limits; null: no event rate limits. Set before the server starts.
   void set_rate_limiter(std::shared_ptr<cache::RateLimiter> limiter) { limiter_ = std::move(limiter); }
   cache::RateLimiter* rate_limiter() const { return limiter_.get(); }
+  // Told of every event this relay got stored (after the commit, on the writer's thread): the services
+  // of an all-in-one process follow events here instead of through a bus. Set before the server starts.
+  using StoredListener = std::function<void(const nostr::Event&)>;
+  void set_stored_listener(StoredListener listener) { stored_listener_ = std::move(listener); }
+  const StoredListener& stored_listener() const { return stored_listener_; }
 
  private:
   RelayConfig config_;
@@ -70,6 +76,7 @@ class Relay : public http::WebSocketHandler, public std::enable_shared_from_this
   mutable std::mutex pipeline_mutex_;
   std::shared_ptr<processor::Pipeline> pipeline_ = std::make_shared<processor::Pipeline>();
   std::shared_ptr<cache::RateLimiter> limiter_;
+  StoredListener stored_listener_;
 };
 
 // Seconds since the epoch; one place so tests and the relay agree.

@@ -1,0 +1,61 @@
+#pragma once
+// The REST side of a process: service database, user service, API router with its rate limiter, and
+// NIP-05's /.well-known/nostr.json, mounted on the relay's port (`pleb serve`) or on their own (`pleb api`).
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cache/rate_limiter.hpp"
+#include "http/server.hpp"
+#include "nostr/event.hpp"
+
+namespace pleb::store {
+class ServiceDb;
+}
+namespace pleb::users {
+class UserService;
+}
+namespace pleb::api {
+class Router;
+}
+
+namespace pleb::cli {
+
+struct ApiConfig {
+  std::string public_url;                 // base URL clients sign in NIP-98 `u` tags; empty: http://<Host>
+  std::vector<std::string> cors_origins;  // "*" or exact origins
+  std::vector<nostr::Bytes32> admins;     // the operator's pubkeys
+  std::string session_secret;             // HS256 key (>= 32 bytes); also $PLEB_SESSION_SECRET
+  std::int64_t session_lifetime_seconds = 900;
+  std::vector<std::string> reserved_names;  // empty: the built-in list
+  std::vector<std::string> nip05_relays;    // advertised for every name in nostr.json
+  std::string database;                     // SQLite path or postgresql:// URL; empty: <data>/services.db
+  // Token buckets before every API handler ([api.rate_limits]); per IP on by default.
+  cache::RequestLimits rate_limits = default_rate_limits();
+  static cache::RequestLimits default_rate_limits();
+};
+
+class ApiStack {
+ public:
+  // Opens (and migrates) the service database; `limiter` null: one in this process's memory.
+  ApiStack(const ApiConfig& config, const std::string& data_dir,
+           std::shared_ptr<cache::RateLimiter> limiter = {});
+  ~ApiStack();
+  ApiStack(const ApiStack&) = delete;
+  ApiStack& operator=(const ApiStack&) = delete;
+
+  // The API's answer for targets it owns (/api/..., /.well-known/nostr.json); nullopt otherwise.
+  std::optional<http::HttpResponse> handle(const http::HttpRequest& request);
+  // Every stored event, so profiles follow their authors' kind-0 events.
+  void on_stored_event(const nostr::Event& event);
+  api::Router& router() { return *router_; }
+
+ private:
+  std::unique_ptr<store::ServiceDb> db_;
+  std::unique_ptr<users::UserService> users_;
+  std::shared_ptr<cache::RateLimiter> limiter_;
+  std::unique_ptr<api::Router> router_;
+};
+
+}  // namespace pleb::cli
