@@ -128,8 +128,29 @@ void Connection::handle_event(nostr::Event event) {
   source.info = info_.remote_address;
   if (!authenticated_.empty()) source.authed_pubkey = *authenticated_.begin();
   source.now = now;
-  auto decision = relay_->pipeline()->evaluate(event, source);
-  if (decision.verdict == processor::Verdict::kReject) return refuse(std::move(decision.message));
+  auto pipeline = relay_->pipeline();
+  if (pipeline->asynchronous()) {
+    // A stage waits on something outside the process (a plugin): this strand goes on with other messages
+    // and the decision comes back to it later.
+    auto held = std::make_shared<nostr::Event>(std::move(event));
+    pipeline->evaluate(*held, source, [self = shared_from_this(), held](processor::Decision decision) {
+      self->socket_->post([self, held, decision = std::move(decision)]() mutable {
+        self->conclude_event(std::move(*held), std::move(decision));
+      });
+    });
+    return;
+  }
+  auto decision = pipeline->evaluate(event, source);
+  conclude_event(std::move(event), std::move(decision));
+}
+
+void Connection::conclude_event(nostr::Event event, processor::Decision decision) {
+  std::string id = nostr::to_hex(event.id);
+  if (decision.verdict == processor::Verdict::kReject) {
+    ++relay_->stats().events_rejected;
+    send(nostr::ok_message(id, false, decision.message));
+    return;
+  }
   if (decision.verdict == processor::Verdict::kShadowReject) {
     // The author is told it worked; nothing is stored or sent to anyone.
     send(nostr::ok_message(id, true, ""));
@@ -150,9 +171,11 @@ void Connection::handle_event(nostr::Event event) {
   auto applied = [relay = relay_, published](const store::WriteResult& result) {
     if (result.ok()) relay->subscriptions().publish(published);
   };
-  auto committed = [relay = relay_, socket = socket_, id = std::move(id)](store::WriteResult result) {
+  auto committed = [relay = relay_, socket = socket_, published,
+                    id = std::move(id)](store::WriteResult result) {
     if (result.ok()) {
       ++relay->stats().events_stored;
+      relay->note_stored(published->event);
     } else {
       ++relay->stats().events_rejected;
     }

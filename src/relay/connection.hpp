@@ -36,6 +36,8 @@ class Connection : public http::MessageSink,
   };
 
   void handle_event(nostr::Event event);
+  // Answers, stores and publishes an event once the write policy has decided.
+  void conclude_event(nostr::Event event, processor::Decision decision);
   void handle_req(nostr::ReqMessage request);
   void handle_count(nostr::CountMessage request);
   std::uint64_t count_visible(std::vector<nostr::Filter>& filters, bool restricted, std::int64_t now);

@@ -20,7 +20,22 @@ std::shared_ptr<processor::Pipeline> Relay::pipeline() const {
 }
 
 void Relay::set_pipeline(std::shared_ptr<processor::Pipeline> pipeline) {
+  pipeline->start([this](const nostr::Bytes32& author, std::uint32_t kind) -> std::optional<nostr::Event> {
+    nostr::Filter filter;
+    filter.authors = std::vector<nostr::Bytes32>{author};
+    filter.kinds = std::vector<std::uint32_t>{kind};
+    filter.limit = 1;
+    std::optional<nostr::Event> latest;
+    auto cursor = store_.query_json({filter}, unix_now());
+    while (!cursor->step(std::chrono::milliseconds(50), [&](const store::StoredEvent& stored) {
+      latest = stored.event;
+      return false;
+    })) {
+    }
+    return latest;
+  });
   std::lock_guard lock(pipeline_mutex_);
+  pipeline_observes_ = pipeline->observes_stored();
   pipeline_ = std::move(pipeline);
 }
 

@@ -39,7 +39,12 @@ class Relay : public http::WebSocketHandler, public std::enable_shared_from_this
   RelayStats& stats() { return stats_; }
   // The write-policy pipeline in force; replaced whole on a configuration reload (SIGHUP).
   std::shared_ptr<processor::Pipeline> pipeline() const;
+  // Starts the pipeline's stages that read the store (web of trust), then puts it in force.
   void set_pipeline(std::shared_ptr<processor::Pipeline> pipeline);
+  // Tells the stages that learn from stored events about one; nearly free when none does.
+  void note_stored(const nostr::Event& event) {
+    if (pipeline_observes_.load(std::memory_order_relaxed)) pipeline()->stored(event);
+  }
 
  private:
   RelayConfig config_;
@@ -49,6 +54,7 @@ class Relay : public http::WebSocketHandler, public std::enable_shared_from_this
   RelayStats stats_;
   mutable std::mutex pipeline_mutex_;
   std::shared_ptr<processor::Pipeline> pipeline_ = std::make_shared<processor::Pipeline>();
+  std::atomic<bool> pipeline_observes_{false};
 };
 
 // Seconds since the epoch; one place so tests and the relay agree.

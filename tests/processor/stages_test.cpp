@@ -67,8 +67,8 @@ TEST(Pipeline, FirstNonAcceptingStageDecidesAndDecisionsAreCounted) {
   EXPECT_EQ(pipeline->evaluate(event_of(1, 0xff), {}).message, "pow: difficulty 0 is less than 4");
   EXPECT_EQ(pipeline->evaluate(event_of(1, 0x00), {}).verdict, Verdict::kAccept);
   auto counts = pipeline->counts();
-  EXPECT_EQ(counts["kinds/reject"], 1u);
-  EXPECT_EQ(counts["pow/reject"], 1u);
+  EXPECT_EQ(counts["kinds/reject/kind"], 1u);
+  EXPECT_EQ(counts["pow/reject/difficulty"], 1u);
   EXPECT_EQ(counts["pipeline/accept"], 1u);
 }
 
