@@ -22,6 +22,8 @@ class DecisionLog {
   void note(std::string_view key, std::string_view event_id, std::string_view message,
             Clock::time_point now = Clock::now());
 
+  // A line that is not sampled (summaries).
+  void write(std::string_view line) { sink_(line); }
   static void write_to_stderr(std::string_view line);
 
  private:

@@ -16,6 +16,14 @@ void Pipeline::start(const LatestEventLookup& lookup) {
   for (auto* stage : observers_) stage->start(lookup);
 }
 
+Pipeline::~Pipeline() {
+  auto all = counts();
+  if (!log_ || all.empty()) return;
+  std::string line = "pleb: policy decisions:";
+  for (const auto& [key, count] : all) line.append(" ").append(key).append("=").append(std::to_string(count));
+  log_->write(line);
+}
+
 Decision Pipeline::evaluate(const nostr::Event& event, const EventSource& source) {
   if (asynchronous_) {
     std::promise<Decision> decided;

@@ -68,6 +68,8 @@ class WritePolicy {
 class Pipeline : public std::enable_shared_from_this<Pipeline> {
  public:
   explicit Pipeline(std::shared_ptr<DecisionLog> log = nullptr) : log_(std::move(log)) {}
+  // Logs the counts it gathered (at shutdown, or when a reload replaces it), so none are lost.
+  ~Pipeline();
   void add(std::unique_ptr<WritePolicy> stage);
   std::size_t size() const { return stages_.size(); }
 

@@ -1,5 +1,6 @@
 #include "relay/relay.hpp"
 
+#include "nostr/event_parse.hpp"
 #include "relay/connection.hpp"
 
 namespace pleb::relay {
@@ -28,7 +29,8 @@ void Relay::set_pipeline(std::shared_ptr<processor::Pipeline> pipeline) {
     std::optional<nostr::Event> latest;
     auto cursor = store_.query_json({filter}, unix_now());
     while (!cursor->step(std::chrono::milliseconds(50), [&](const store::StoredEvent& stored) {
-      latest = stored.event;
+      // Queries fill in the JSON and only the event's index fields; the tags are in the JSON.
+      if (auto parsed = nostr::parse_event(stored.json)) latest = std::move(*parsed);
       return false;
     })) {
     }
