@@ -24,16 +24,24 @@ std::vector<std::uint64_t> word_hashes(std::string_view content) {
   std::vector<std::uint64_t> words;
   std::uint64_t hash = 0;
   bool in_word = false;
+  bool after_digit = false;
   for (unsigned char c : content) {
     if (!is_word_byte(c)) {
       if (in_word) words.push_back(mix(hash));
       in_word = false;
       continue;
     }
-    if (!in_word) hash = 0xcbf29ce484222325ULL;
+    if (!in_word) {
+      hash = 0xcbf29ce484222325ULL;
+      after_digit = false;
+    }
     in_word = true;
     if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
-    if (c >= '0' && c <= '9') c = '0';
+    // A run of digits is one 0: counters and codes of any length read the same.
+    bool digit = c >= '0' && c <= '9';
+    if (digit && after_digit) continue;
+    after_digit = digit;
+    if (digit) c = '0';
     hash = (hash ^ c) * 0x100000001b3ULL;
   }
   if (in_word) words.push_back(mix(hash));

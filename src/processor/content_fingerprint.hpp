@@ -1,6 +1,6 @@
 #pragma once
-// What makes two notes "the same text" for duplicate detection: the words, lowercased, with digits
-// folded to 0 and punctuation and spacing ignored. An exact hash of those words, and a MinHash
+// What makes two notes "the same text" for duplicate detection: the words, lowercased, with each run of
+// digits folded to 0 and punctuation and spacing ignored. An exact hash of those words, and a MinHash
 // signature of their shingles (runs of consecutive words) whose agreement estimates the Jaccard
 // similarity of two notes: spam that differs by a random suffix, a number or a link parameter agrees on most.
 #include <array>

@@ -44,17 +44,18 @@ std::uint32_t DuplicatePolicy::find_cluster(const ContentFingerprint& print,
   }
   exact = false;
   if (config_.similarity >= 1.0) return kNoCluster;
+  // Of the similar clusters, the one with the most notes: a small cluster that a spam note started when its
+  // estimate fell short must not become the place where the rest of the wave slips through.
   std::uint32_t best = kNoCluster;
-  double best_similarity = config_.similarity;
+  std::uint32_t best_notes = 0;
   for (std::size_t band = 0; band < kBands; ++band) {
     auto it = index_.find(keys[band]);
     if (it == index_.end()) continue;
     auto cluster = clusters_.find(it->second);
-    if (cluster == clusters_.end()) continue;
-    double similarity = estimated_similarity(print.minhash, cluster->second.representative);
-    if (similarity >= best_similarity) {
+    if (cluster == clusters_.end() || cluster->second.notes <= best_notes) continue;
+    if (estimated_similarity(print.minhash, cluster->second.representative) >= config_.similarity) {
       best = it->second;
-      best_similarity = similarity;
+      best_notes = cluster->second.notes;
     }
   }
   return best;

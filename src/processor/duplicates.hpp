@@ -19,8 +19,8 @@ struct DuplicateConfig {
   std::set<std::uint32_t> kinds = {1};  // kinds compared; empty: every kind
   std::int64_t window_seconds = 3600;
   std::size_t max_authors = 3;  // distinct authors who may post the same text within the window
-  double similarity = 0.8;      // estimated Jaccard similarity of word shingles; 1 compares exact copies only
-  std::size_t min_words = 4;    // shorter notes ("gm") are never compared
+  double similarity = 0.7;      // estimated Jaccard similarity of word shingles; 1 compares exact copies only
+  std::size_t min_words = 6;    // shorter notes ("gm", "good morning nostr") are never compared
   std::size_t shingle_words = 2;
   std::size_t max_tracked = 50000;
   bool shadow = false;  // shadow-reject instead of reject: the spammer is not told

@@ -25,6 +25,8 @@ TEST(ContentFingerprint, NormalisesCasePunctuationSpacingAndDigits) {
   auto b = fingerprint("free   SATS at https://spam.example/claim?ref=987", 2);
   EXPECT_EQ(a.exact, b.exact);
   EXPECT_EQ(a.words, 9u);  // free sats at https spam example claim ref 000
+  EXPECT_EQ(a.exact, fingerprint("free sats at https://spam.example/claim?ref=5", 2).exact)
+      << "digit runs fold to one 0";
   EXPECT_NE(a.exact, fingerprint("free sats at https://other.example/claim?ref=1", 2).exact);
 }
 
