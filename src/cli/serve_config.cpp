@@ -179,6 +179,7 @@ void read_trust(const toml::table& table, processor::PolicyConfig& policy) {
 }
 
 void read_policy(const toml::table& table, processor::PolicyConfig& policy) {
+  read(table, "policy", "enabled", policy.enabled);
   policy.kinds_allow = read_kinds(table, "kinds_allow");
   policy.kinds_deny = read_kinds(table, "kinds_deny");
   read(table, "policy", "min_pow_difficulty", policy.min_pow_difficulty);

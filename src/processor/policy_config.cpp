@@ -10,6 +10,7 @@ std::shared_ptr<Pipeline> build_pipeline(const PolicyConfig& config) {
   std::shared_ptr<DecisionLog> log;
   if (config.log_per_minute > 0) log = std::make_shared<DecisionLog>(config.log_per_minute);
   auto pipeline = std::make_shared<Pipeline>(std::move(log));
+  if (!config.enabled) return pipeline;
   // A banned author is refused before anything else is looked at.
   BanPolicy::Lists lists{config.banned_pubkeys, config.shadow_banned_pubkeys, config.banned_events,
                          config.banned_addresses};

@@ -16,6 +16,8 @@
 namespace pleb::processor {
 
 struct PolicyConfig {
+  bool enabled =
+      true;  // false: no stage at all, not even the ban lists (for measuring what the policy costs)
   std::set<std::uint32_t> kinds_allow;  // empty: every kind
   std::set<std::uint32_t> kinds_deny;
   int min_pow_difficulty = 0;
