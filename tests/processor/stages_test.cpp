@@ -112,3 +112,29 @@ TEST(RateLimitPolicy, ARefusalSpendsNothing) {
 
 }  // namespace
 }  // namespace pleb::processor
+
+namespace pleb::processor {
+namespace {
+
+TEST(Pipeline, DisabledHasNoStagesAndAReplacedPipelineLogsItsCounts) {
+  PolicyConfig off;
+  off.enabled = false;
+  off.kinds_deny = {7};
+  EXPECT_EQ(build_pipeline(off)->size(), 0u);
+
+  std::vector<std::string> lines;
+  auto log = std::make_shared<DecisionLog>(1, [&](std::string_view line) { lines.emplace_back(line); });
+  {
+    auto pipeline = std::make_shared<Pipeline>(log);
+    pipeline->add(std::make_unique<KindPolicy>(std::set<std::uint32_t>{}, std::set<std::uint32_t>{7}));
+    pipeline->evaluate(event_of(7), {});
+    pipeline->evaluate(event_of(7), {});
+    pipeline->evaluate(event_of(1), {});
+  }
+  ASSERT_EQ(lines.size(), 2u);  // one sampled refusal, then the summary
+  EXPECT_EQ(lines[0].rfind("pleb: policy kinds/reject/kind: event ff1111", 0), 0u);
+  EXPECT_EQ(lines[1], "pleb: policy decisions: kinds/reject/kind=2 pipeline/accept=1");
+}
+
+}  // namespace
+}  // namespace pleb::processor
