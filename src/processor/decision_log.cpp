@@ -36,10 +36,13 @@ void DecisionLog::note(std::string_view key, std::string_view event_id, std::str
       ++window.logged;
       line.append("pleb: policy ").append(key).append(": event ").append(event_id);
       if (!message.empty()) {
-        // A plugin's message is outside text: control characters would forge or break log lines.
+        // A plugin's message is outside text: control characters would forge or break log lines, and its
+        // length is the plugin's choice.
+        constexpr std::size_t kLongest = 200;
         line.append(" \"");
-        for (char c : message) line.push_back(static_cast<unsigned char>(c) < 0x20 ? ' ' : c);
-        line.push_back('"');
+        for (char c : message.substr(0, kLongest))
+          line.push_back(static_cast<unsigned char>(c) < 0x20 ? ' ' : c);
+        line.append(message.size() > kLongest ? "...\"" : "\"");
       }
     }
   }
