@@ -106,6 +106,26 @@ TEST(PluginPolicy, DecidesByPatternAndPipelinesManyEvents) {
   }
 }
 
+TEST(PluginPolicy, AnswersMayArriveInPiecesAndOutOfOrder) {
+  // Holds the first event's answer until the second has been answered, and writes each line in two parts.
+  constexpr const char* kScript = R"(
+held=
+while IFS= read -r line; do
+  id=${line#*\"id\":\"}; id=${id%%\"*}
+  if [ -z "$held" ]; then held=$id; continue; fi
+  for answer in "$id" "$held"; do
+    printf '{"id":"%s",' "$answer"; sleep 0.05; printf '"action":"accept"}\n'
+  done
+done
+)";
+  PluginPolicy plugin(shell_plugin(kScript));
+  std::promise<Decision> first, second;
+  plugin.check_async(note("one", 1), {}, [&](Decision d) { first.set_value(std::move(d)); });
+  plugin.check_async(note("two", 2), {}, [&](Decision d) { second.set_value(std::move(d)); });
+  EXPECT_EQ(second.get_future().get().verdict, Verdict::kAccept);
+  EXPECT_EQ(first.get_future().get().verdict, Verdict::kAccept);
+}
+
 TEST(PluginPolicy, APluginThatExitsOrAnswersGarbageIsRestarted) {
   PluginPolicy plugin(shell_plugin(kPatternPlugin));
   auto crashed = plugin.check(note("crash now"), {});
