@@ -1,7 +1,12 @@
 // The plugin stage against real child processes: small POSIX shell plugins written inline.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <future>
+#include <thread>
 
 #include "processor/plugin_policy.hpp"
 #include "processor/plugin_protocol.hpp"
@@ -145,6 +150,35 @@ TEST(PluginPolicy, AStuckPluginCostsOneTimeoutAndIsReplaced) {
   EXPECT_EQ(stuck.reason, "timeout");
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
   EXPECT_EQ(plugin.check(note("next one"), {}).verdict, Verdict::kAccept) << "the replacement answers";
+}
+
+TEST(PluginPolicy, ASlowPluginThatKeepsAnsweringIsNotReplaced) {
+  auto starts = std::filesystem::temp_directory_path() / ("pleb-plugin-starts-" + std::to_string(::getpid()));
+  std::filesystem::remove(starts);
+  std::string script = "echo started >> '" + starts.string() + R"(' 
+while IFS= read -r line; do
+  id=${line#*\"id\":\"}; id=${id%%\"*}
+  sleep 0.4; echo "{\"id\":\"$id\",\"action\":\"accept\"}"
+done
+)";
+  PluginPolicy plugin(shell_plugin(script.c_str(), std::chrono::milliseconds(700)));
+  std::vector<std::future<Decision>> answers;
+  for (int i = 0; i < 3; ++i) {
+    auto promise = std::make_shared<std::promise<Decision>>();
+    answers.push_back(promise->get_future());
+    plugin.check_async(note("slow", static_cast<std::uint8_t>(i)), {},
+                       [promise](Decision d) { promise->set_value(std::move(d)); });
+  }
+  EXPECT_EQ(answers[0].get().verdict, Verdict::kAccept);
+  EXPECT_EQ(answers[2].get().message, "error: the relay's write-policy plugin did not answer in time");
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));  // its late answers arrive and are dropped
+  EXPECT_EQ(plugin.check(note("later", 9), {}).verdict, Verdict::kAccept);
+  std::ifstream file(starts);
+  std::string line;
+  int count = 0;
+  while (std::getline(file, line)) ++count;
+  EXPECT_EQ(count, 1) << "answering slowly is not being stuck";
+  std::filesystem::remove(starts);
 }
 
 TEST(PluginPolicy, AProgramThatCannotStartLeavesEventsWithAnError) {
