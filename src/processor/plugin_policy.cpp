@@ -217,8 +217,10 @@ void PluginPolicy::Supervisor::handle_line(std::string_view line, Completions& o
 void PluginPolicy::Supervisor::expire(Clock::time_point now, Completions& out) {
   while (!pending_.empty() && pending_.front().deadline <= now) {
     // A program that answers nothing for a whole timeout is stuck and replaced; one that answers, only
-    // slower than events arrive, keeps running and the overdue events get their error.
-    if (process_ && front_sent() && now - last_progress_ >= config_.timeout) {
+    // slower than events arrive, keeps running and the overdue events get their error. Unless the overdue
+    // event is only half written: the rest of its line cannot be taken back, so that program goes too.
+    bool half_written = written_ == 0 && offset_ > 0;
+    if (process_ && front_sent() && (now - last_progress_ >= config_.timeout || half_written)) {
       fail_process("did not answer within " + std::to_string(config_.timeout.count()) + " ms",
                    "error: the relay's write-policy plugin did not answer in time", "timeout", out);
       continue;
