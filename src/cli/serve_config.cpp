@@ -10,6 +10,15 @@
 namespace pleb::cli {
 namespace {
 
+std::string fmt_number(double value) {
+  if (value == static_cast<double>(static_cast<std::int64_t>(value))) {
+    return std::to_string(static_cast<std::int64_t>(value));
+  }
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  return text;
+}
+
 template <typename T>
 void read(const toml::table& table, std::string_view section, std::string_view key, T& out) {
   auto node = table[section][key];
@@ -42,24 +51,136 @@ std::set<std::uint32_t> read_kinds(const toml::table& table, std::string_view ke
   return kinds;
 }
 
-std::set<nostr::Bytes32> read_hex_ids(const toml::table& table, std::string_view key) {
+std::set<nostr::Bytes32> read_hex_ids(toml::node_view<const toml::node> section, std::string_view name,
+                                      std::string_view key) {
   std::set<nostr::Bytes32> ids;
-  auto array = table["policy"][key].as_array();
+  auto array = section[key].as_array();
   if (!array) {
-    if (table["policy"][key]) throw UsageError("config: [policy] " + std::string(key) + " must be a list");
+    if (section[key])
+      throw UsageError("config: [" + std::string(name) + "] " + std::string(key) + " must be a list");
     return ids;
   }
   for (const auto& node : *array) {
     auto text = node.value<std::string>();
     auto id = text ? nostr::parse_hex_lower<32>(*text) : std::nullopt;
-    if (!id)
-      throw UsageError("config: [policy] " + std::string(key) + " must hold 64-character lowercase hex");
+    if (!id) {
+      throw UsageError("config: [" + std::string(name) + "] " + std::string(key) +
+                       " must hold 64-character lowercase hex");
+    }
     ids.insert(*id);
   }
   return ids;
 }
 
+std::set<nostr::Bytes32> read_hex_ids(const toml::table& table, std::string_view key) {
+  return read_hex_ids(table["policy"], "policy", key);
+}
+
+// A number in a [policy.*] sub-table, within [min, max].
+template <typename T>
+void read_number(toml::node_view<const toml::node> section, std::string_view name, std::string_view key,
+                 T& out, double min, double max) {
+  auto node = section[key];
+  if (!node) return;
+  auto value = node.value<double>();
+  if (!value || *value < min || *value > max) {
+    std::string message =
+        "config: [" + std::string(name) + "] " + std::string(key) + " must be a number from ";
+    message.append(fmt_number(min)).append(" to ").append(fmt_number(max));
+    throw UsageError(message);
+  }
+  out = static_cast<T>(*value);
+}
+
+std::set<std::uint32_t> read_kind_list(toml::node_view<const toml::node> section, std::string_view name,
+                                       std::string_view key) {
+  std::set<std::uint32_t> kinds;
+  auto array = section[key].as_array();
+  if (!array && !section[key]) return kinds;
+  auto usage =
+      "config: [" + std::string(name) + "] " + std::string(key) + " must be a list of kinds (0-65535)";
+  if (!array) throw UsageError(usage);
+  for (const auto& node : *array) {
+    auto value = node.value<std::int64_t>();
+    if (!value || *value < 0 || *value > 65535) throw UsageError(usage);
+    kinds.insert(static_cast<std::uint32_t>(*value));
+  }
+  return kinds;
+}
+
+void read_plugin(const toml::table& table, processor::PolicyConfig& policy) {
+  auto section = table["policy"]["plugin"];
+  if (!section) return;
+  const char* usage =
+      "config: [policy.plugin] command must be a program path or a list of the program and its arguments";
+  if (!section.as_table()) throw UsageError(usage);
+  processor::PluginConfig plugin;
+  if (auto single = section["command"].value<std::string>()) {
+    plugin.command.push_back(*single);
+  } else if (auto list = section["command"].as_array()) {
+    for (const auto& part : *list) {
+      auto text = part.value<std::string>();
+      if (!text) throw UsageError(usage);
+      plugin.command.push_back(*text);
+    }
+  }
+  if (plugin.command.empty() || plugin.command.front().empty()) throw UsageError(usage);
+  std::int64_t timeout_ms = plugin.timeout.count();
+  read_number(section, "policy.plugin", "timeout_ms", timeout_ms, 1, 600000);
+  plugin.timeout = std::chrono::milliseconds(timeout_ms);
+  read_number(section, "policy.plugin", "max_pending", plugin.max_pending, 1, 1000000);
+  policy.plugin = std::move(plugin);
+}
+
+void read_duplicates(const toml::table& table, processor::PolicyConfig& policy) {
+  auto section = table["policy"]["duplicates"];
+  if (!section) return;
+  const std::string name = "policy.duplicates";
+  if (!section.as_table()) throw UsageError("config: [policy.duplicates] must be a table");
+  processor::DuplicateConfig duplicates;
+  if (section["kinds"]) duplicates.kinds = read_kind_list(section, name, "kinds");
+  read_number(section, name, "window_seconds", duplicates.window_seconds, 1, 30 * 86400);
+  read_number(section, name, "max_authors", duplicates.max_authors, 1, 1000);
+  read_number(section, name, "similarity", duplicates.similarity, 0.1, 1);
+  read_number(section, name, "min_words", duplicates.min_words, 1, 1000);
+  read_number(section, name, "shingle_words", duplicates.shingle_words, 1, 8);
+  read_number(section, name, "max_tracked", duplicates.max_tracked, 100, 10000000);
+  duplicates.exempt = read_hex_ids(section, name, "exempt");
+  if (auto action = section["action"]) {
+    auto text = action.value<std::string>();
+    if (!text || (*text != "reject" && *text != "shadow-reject")) {
+      throw UsageError("config: [policy.duplicates] action must be \"reject\" or \"shadow-reject\"");
+    }
+    duplicates.shadow = *text == "shadow-reject";
+  }
+  policy.duplicates = std::move(duplicates);
+}
+
+void read_trust(const toml::table& table, processor::PolicyConfig& policy) {
+  auto section = table["policy"]["trust"];
+  if (!section) return;
+  const std::string name = "policy.trust";
+  if (!section.as_table()) throw UsageError("config: [policy.trust] must be a table");
+  processor::TrustConfig trust;
+  trust.seeds = read_hex_ids(section, name, "seeds");
+  read_number(section, name, "distance", trust.distance, 0, 2);
+  trust.kinds = read_kind_list(section, name, "kinds");
+  read_number(section, name, "max_trusted", trust.max_trusted, 1, 100000000);
+  if (auto action = section["action"]) {
+    auto text = action.value<std::string>();
+    if (!text || *text != "reject") {
+      throw UsageError(
+          "config: [policy.trust] action must be \"reject\" (holding events for review is not there yet)");
+    }
+  }
+  if (trust.seeds.empty() && policy.members.empty()) {
+    throw UsageError("config: [policy.trust] needs seeds, or members in [policy]");
+  }
+  policy.trust = std::move(trust);
+}
+
 void read_policy(const toml::table& table, processor::PolicyConfig& policy) {
+  read(table, "policy", "enabled", policy.enabled);
   policy.kinds_allow = read_kinds(table, "kinds_allow");
   policy.kinds_deny = read_kinds(table, "kinds_deny");
   read(table, "policy", "min_pow_difficulty", policy.min_pow_difficulty);
@@ -80,6 +201,11 @@ void read_policy(const toml::table& table, processor::PolicyConfig& policy) {
   policy.banned_pubkeys = read_hex_ids(table, "banned_pubkeys");
   policy.shadow_banned_pubkeys = read_hex_ids(table, "shadow_banned_pubkeys");
   policy.banned_events = read_hex_ids(table, "banned_events");
+  policy.members = read_hex_ids(table, "members");
+  read(table, "policy", "log_per_minute", policy.log_per_minute);
+  read_plugin(table, policy);
+  read_duplicates(table, policy);
+  read_trust(table, policy);
   if (auto rules = table["policy"]["rate_limits"].as_array()) {
     const char* usage =
         "config: [[policy.rate_limits]] needs events and seconds (positive numbers) and optional kinds, a "

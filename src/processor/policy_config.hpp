@@ -2,16 +2,22 @@
 // The `[policy]` settings as plain data, and the pipeline they describe.
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
 #include "nostr/bytes.hpp"
+#include "processor/duplicates.hpp"
+#include "processor/plugin_policy.hpp"
 #include "processor/rate_limit.hpp"
+#include "processor/trust.hpp"
 #include "processor/write_policy.hpp"
 
 namespace pleb::processor {
 
 struct PolicyConfig {
+  bool enabled =
+      true;  // false: no stage at all, not even the ban lists (for measuring what the policy costs)
   std::set<std::uint32_t> kinds_allow;  // empty: every kind
   std::set<std::uint32_t> kinds_deny;
   int min_pow_difficulty = 0;
@@ -21,8 +27,15 @@ struct PolicyConfig {
   std::set<nostr::Bytes32> banned_events;
   std::set<std::string> banned_addresses;
   std::vector<RateRule> rate_limits;  // per author
+  // The community's members: exempt from duplicate detection, and the seeds of the web of trust.
+  std::set<nostr::Bytes32> members;
+  std::optional<DuplicateConfig> duplicates;
+  std::optional<TrustConfig> trust;
+  std::optional<PluginConfig> plugin;
+  std::size_t log_per_minute = 10;  // refusals logged per stage and reason each minute; 0: none
 };
 
+// Stages run cheapest and most final first; nothing that costs more than a lookup is there unless configured.
 std::shared_ptr<Pipeline> build_pipeline(const PolicyConfig& config);
 
 }  // namespace pleb::processor

@@ -60,8 +60,8 @@ Decision RateLimitPolicy::check(const nostr::Event& event, const EventSource& so
       bucket.updated = std::max(bucket.updated, source.now);
     }
     if (bucket.tokens < 1) {
-      return Decision::reject("rate-limited: at most " + rule.describe() + " per " + number(rule.seconds) +
-                              " seconds");
+      return Decision::reject(
+          "rate-limited: at most " + rule.describe() + " per " + number(rule.seconds) + " seconds", "budget");
     }
     spend.push_back(&bucket);
   }

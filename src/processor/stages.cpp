@@ -6,7 +6,8 @@ namespace pleb::processor {
 
 Decision KindPolicy::check(const nostr::Event& event, const EventSource&) {
   if (deny_.contains(event.kind) || (!allow_.empty() && !allow_.contains(event.kind))) {
-    return Decision::reject("blocked: kind " + std::to_string(event.kind) + " is not accepted by this relay");
+    return Decision::reject("blocked: kind " + std::to_string(event.kind) + " is not accepted by this relay",
+                            "kind");
   }
   return Decision::accept();
 }
@@ -21,27 +22,29 @@ Decision PowPolicy::check(const nostr::Event& event, const EventSource&) {
   if (required <= 0) return Decision::accept();
   int difficulty = nostr::leading_zero_bits(event.id);
   if (difficulty < required) {
-    return Decision::reject("pow: difficulty " + std::to_string(difficulty) + " is less than " +
-                            std::to_string(required));
+    return Decision::reject(
+        "pow: difficulty " + std::to_string(difficulty) + " is less than " + std::to_string(required),
+        "difficulty");
   }
   // NIP-13: the committed target protects against lucky ids from spammers who did not do the work.
   auto committed = nostr::committed_pow_target(event);
   if (committed && *committed < required) {
-    return Decision::reject("pow: committed target " + std::to_string(*committed) + " is less than " +
-                            std::to_string(required));
+    return Decision::reject(
+        "pow: committed target " + std::to_string(*committed) + " is less than " + std::to_string(required),
+        "committed-target");
   }
   return Decision::accept();
 }
 
 Decision BanPolicy::check(const nostr::Event& event, const EventSource& source) {
   if (lists_.pubkeys.contains(event.pubkey))
-    return Decision::reject("blocked: this author is banned from this relay");
+    return Decision::reject("blocked: this author is banned from this relay", "author");
   if (lists_.event_ids.contains(event.id))
-    return Decision::reject("blocked: this event is banned from this relay");
+    return Decision::reject("blocked: this event is banned from this relay", "event");
   if (!source.info.empty() && lists_.addresses.contains(source.info)) {
-    return Decision::reject("blocked: this address is banned from this relay");
+    return Decision::reject("blocked: this address is banned from this relay", "address");
   }
-  if (lists_.shadow_pubkeys.contains(event.pubkey)) return Decision::shadow_reject();
+  if (lists_.shadow_pubkeys.contains(event.pubkey)) return Decision::shadow_reject("author");
   return Decision::accept();
 }
 

@@ -177,8 +177,34 @@ void Connection::handle_event(nostr::Event event) {
   source.info = info_.remote_address;
   if (!authenticated_.empty()) source.authed_pubkey = *authenticated_.begin();
   source.now = now;
-  auto decision = relay_->pipeline()->evaluate(event, source);
-  if (decision.verdict == processor::Verdict::kReject) return refuse(std::move(decision.message));
+  auto pipeline = relay_->pipeline();
+  if (pipeline->asynchronous()) {
+    // A stage waits on something outside the process (a plugin): this strand goes on with other messages
+    // and the decision comes back to it later.
+    auto held = std::make_shared<nostr::Event>(std::move(event));
+    pipeline->evaluate(
+        *held, source, [self = shared_from_this(), held, source, arrived](processor::Decision decision) {
+          self->socket_->post([self, held, source, arrived, decision = std::move(decision)]() mutable {
+            self->conclude_event(std::move(*held), std::move(decision), source, arrived);
+          });
+        });
+    return;
+  }
+  auto decision = pipeline->evaluate(event, source);
+  conclude_event(std::move(event), std::move(decision), source, arrived);
+}
+
+void Connection::conclude_event(nostr::Event event, processor::Decision decision,
+                                const processor::EventSource& source,
+                                std::chrono::steady_clock::time_point arrived) {
+  auto& stats = relay_->stats();
+  std::string id = nostr::to_hex(event.id);
+  if (decision.verdict == processor::Verdict::kReject) {
+    stats.count_rejection(decision.message);
+    send(nostr::ok_message(id, false, decision.message));
+    stats.event_duration.observe(seconds_since(arrived));
+    return;
+  }
   if (decision.verdict == processor::Verdict::kShadowReject) {
     // The author is told it worked; nothing is stored or sent to anyone.
     ++stats.events_shadow_rejected;
@@ -208,7 +234,10 @@ void Connection::handle_event(nostr::Event event) {
     auto& stats = relay->stats();
     if (result.ok()) {
       ++(ephemeral ? stats.events_ephemeral : stats.events_stored);
-      if (!ephemeral && relay->stored_listener()) relay->stored_listener()(published->event);
+      if (!ephemeral) {
+        relay->note_stored(published->event);
+        if (relay->stored_listener()) relay->stored_listener()(published->event);
+      }
     } else {
       stats.count_rejection(result.message);
     }

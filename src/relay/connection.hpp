@@ -1,6 +1,7 @@
 #pragma once
 // One client's session: its subscriptions, its NIP-42 identity and the messages it sends.
 // Every member is touched only on the connection's strand; other threads post to it.
+#include <chrono>
 #include <deque>
 #include <set>
 #include <unordered_map>
@@ -36,6 +37,10 @@ class Connection : public http::MessageSink,
   };
 
   void handle_event(nostr::Event event);
+  // Answers, stores and publishes an event once the write policy has decided.
+  // The tail of an EVENT once the write policy decided (inline, or later for asynchronous stages).
+  void conclude_event(nostr::Event event, processor::Decision decision, const processor::EventSource& source,
+                      std::chrono::steady_clock::time_point arrived);
   void handle_req(nostr::ReqMessage request);
   void handle_count(nostr::CountMessage request);
   std::uint64_t count_visible(std::vector<nostr::Filter>& filters, bool restricted, std::int64_t now);

@@ -1,6 +1,7 @@
 // What the relay reports at /metrics. Counters are read from RelayStats' atomics at scrape time.
 #include <string>
 
+#include "processor/decision_metrics.hpp"
 #include "relay/relay.hpp"
 
 namespace pleb::relay {
@@ -49,14 +50,7 @@ void Relay::write_metrics(metrics::TextWriter& out) const {
                               "Time from an EVENT's arrival to its OK, in seconds.");
 
   // Decisions of the write-policy pipeline in force (counted since the last reload).
-  out.family("pleb_policy_decisions_total",
-             "Write-policy decisions by stage and verdict since the last reload.", "counter");
-  for (const auto& [key, count] : pipeline()->counts()) {
-    auto slash = key.find('/');
-    std::string stage = key.substr(0, slash);
-    std::string verdict = slash == std::string::npos ? std::string() : key.substr(slash + 1);
-    out.sample("pleb_policy_decisions_total", count, {{"stage", stage}, {"verdict", verdict}});
-  }
+  processor::write_decision_metrics(*pipeline(), out);
 }
 
 }  // namespace pleb::relay

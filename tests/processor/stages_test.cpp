@@ -67,8 +67,8 @@ TEST(Pipeline, FirstNonAcceptingStageDecidesAndDecisionsAreCounted) {
   EXPECT_EQ(pipeline->evaluate(event_of(1, 0xff), {}).message, "pow: difficulty 0 is less than 4");
   EXPECT_EQ(pipeline->evaluate(event_of(1, 0x00), {}).verdict, Verdict::kAccept);
   auto counts = pipeline->counts();
-  EXPECT_EQ(counts["kinds/reject"], 1u);
-  EXPECT_EQ(counts["pow/reject"], 1u);
+  EXPECT_EQ(counts["kinds/reject/kind"], 1u);
+  EXPECT_EQ(counts["pow/reject/difficulty"], 1u);
   EXPECT_EQ(counts["pipeline/accept"], 1u);
 }
 
@@ -108,6 +108,32 @@ TEST(RateLimitPolicy, ARefusalSpendsNothing) {
   EXPECT_EQ(policy.check(event_of(1), at).verdict, Verdict::kAccept);
   for (int i = 0; i < 5; ++i) EXPECT_EQ(policy.check(event_of(1), at).verdict, Verdict::kReject);
   EXPECT_EQ(policy.check(event_of(7), at).verdict, Verdict::kAccept);  // the overall bucket kept its token
+}
+
+}  // namespace
+}  // namespace pleb::processor
+
+namespace pleb::processor {
+namespace {
+
+TEST(Pipeline, DisabledHasNoStagesAndAReplacedPipelineLogsItsCounts) {
+  PolicyConfig off;
+  off.enabled = false;
+  off.kinds_deny = {7};
+  EXPECT_EQ(build_pipeline(off)->size(), 0u);
+
+  std::vector<std::string> lines;
+  auto log = std::make_shared<DecisionLog>(1, [&](std::string_view line) { lines.emplace_back(line); });
+  {
+    auto pipeline = std::make_shared<Pipeline>(log);
+    pipeline->add(std::make_unique<KindPolicy>(std::set<std::uint32_t>{}, std::set<std::uint32_t>{7}));
+    pipeline->evaluate(event_of(7), {});
+    pipeline->evaluate(event_of(7), {});
+    pipeline->evaluate(event_of(1), {});
+  }
+  ASSERT_EQ(lines.size(), 2u);  // one sampled refusal, then the summary
+  EXPECT_EQ(lines[0].rfind("pleb: policy kinds/reject/kind: event ff1111", 0), 0u);
+  EXPECT_EQ(lines[1], "pleb: policy decisions: kinds/reject/kind=2 pipeline/accept=1");
 }
 
 }  // namespace

@@ -65,16 +65,27 @@ void IngestService::handle(const bus::Delivery& delivery) {
   source.info = received->origin.info;
   source.authed_pubkey = received->origin.authed_pubkey;
   source.now = options_.clock();
-  if (auto pipeline = pipeline_ ? pipeline_() : nullptr) {
-    auto decision = pipeline->evaluate(event, source);
-    if (decision.verdict == Verdict::kReject) return refuse(decision.message);
-    if (decision.verdict == Verdict::kShadowReject) {
-      answer(delivery, true, "");
-      (void)delivery.ack();
-      return;
-    }
-  }
+  auto pipeline = pipeline_ ? pipeline_() : nullptr;
+  if (!pipeline) return conclude(delivery, std::move(event), Decision::accept());
+  // A plugin stage answers later: this bus thread goes on with the next message meanwhile.
+  auto held = std::make_shared<nostr::Event>(std::move(event));
+  pipeline->evaluate(*held, source, [this, delivery, held](Decision decision) {
+    conclude(delivery, std::move(*held), std::move(decision));
+  });
+}
 
+void IngestService::conclude(const bus::Delivery& delivery, nostr::Event event, Decision decision) {
+  if (decision.verdict == Verdict::kReject) {
+    ++stats_.rejected;
+    answer(delivery, false, decision.message);
+    (void)delivery.ack();
+    return;
+  }
+  if (decision.verdict == Verdict::kShadowReject) {
+    answer(delivery, true, "");
+    (void)delivery.ack();
+    return;
+  }
   if (nostr::is_ephemeral(event.kind)) {
     // Never stored: announced to every relay's subscribers and forgotten.
     (void)bus_.publish(bus::subjects::event_validated, bus::Message{delivery.message().payload});

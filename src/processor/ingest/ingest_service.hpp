@@ -50,6 +50,7 @@ class IngestService {
 
  private:
   void handle(const bus::Delivery& delivery);
+  void conclude(const bus::Delivery& delivery, nostr::Event event, Decision decision);
   void answer(const bus::Delivery& delivery, bool accepted, std::string_view message);
 
   bus::Bus& bus_;

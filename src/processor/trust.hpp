@@ -1,0 +1,61 @@
+#pragma once
+// Web of trust: writes are accepted from the seed pubkeys (the community's members), the people they
+// follow (distance 1) and, at distance 2, the people those follow; everyone else is refused with
+// `restricted:`. The graph comes from the latest kind-3 follow lists in the store, read once when the
+// pipeline starts and again, on a thread of its own, whenever a list that matters is stored.
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <unordered_set>
+
+#include "processor/write_policy.hpp"
+
+namespace pleb::processor {
+
+struct TrustConfig {
+  std::set<nostr::Bytes32> seeds;
+  int distance = 1;                   // 0: seeds only; 1: and whom they follow; 2: and whom those follow
+  std::set<std::uint32_t> kinds;      // kinds the rule applies to; empty: every kind
+  std::size_t max_trusted = 1000000;  // bounds memory: the graph stops growing past it
+};
+
+class TrustPolicy : public WritePolicy {
+ public:
+  explicit TrustPolicy(TrustConfig config);
+  ~TrustPolicy() override;
+  std::string_view name() const override { return "trust"; }
+  Decision check(const nostr::Event& event, const EventSource& source) override;
+  bool observes_stored() const override { return true; }
+  void start(const LatestEventLookup& lookup) override;
+  void stored(const nostr::Event& event) override;
+
+  std::size_t trusted_count() const;
+  std::uint64_t rebuilds() const;
+
+ private:
+  struct KeyHash {
+    std::size_t operator()(const nostr::Bytes32& key) const;
+  };
+  using KeySet = std::unordered_set<nostr::Bytes32, KeyHash>;
+  struct Graph {
+    KeySet trusted;  // within the distance
+    KeySet inner;    // whose follow lists count: within distance - 1
+  };
+  std::shared_ptr<const Graph> build() const;
+  std::shared_ptr<const Graph> graph() const;
+  void rebuild_loop();
+
+  TrustConfig config_;
+  LatestEventLookup lookup_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::shared_ptr<const Graph> graph_;
+  bool dirty_ = false;
+  bool stopping_ = false;
+  std::uint64_t rebuilds_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace pleb::processor
