@@ -51,16 +51,17 @@ class ConnectionPool {
   Lease acquire();
 
   // Runs fn(pqxx::connection&). When the connection turns out to be broken and had been idle in the
-  // pool, runs fn once more on a fresh connection: the server may have restarted meanwhile. `fn` must
-  // be safe to run again after a broken_connection (nothing it did was committed).
+  // pool, runs fn again on another one: the server may have restarted meanwhile, leaving every idle
+  // connection stale. A fresh connection that fails ends it. `fn` must be safe to run again after a
+  // broken_connection (nothing it did was committed).
   template <typename Fn>
   auto with_connection(Fn&& fn) -> decltype(fn(std::declval<pqxx::connection&>())) {
-    for (int attempt = 0;; ++attempt) {
+    for (std::size_t attempt = 0;; ++attempt) {
       Lease lease = acquire();
       try {
         return fn(lease.connection());
       } catch (const pqxx::broken_connection&) {
-        bool retry = lease.reused() && attempt == 0;
+        bool retry = lease.reused() && attempt < settings_.size;
         lease.discard();
         if (!retry) throw;
       } catch (const pqxx::in_doubt_error&) {
