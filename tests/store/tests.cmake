@@ -10,3 +10,9 @@ target_compile_definitions(store_postgres_tests PRIVATE
 add_test(NAME store_postgres
          COMMAND ${CMAKE_SOURCE_DIR}/tests/servers/run-with --postgres -- $<TARGET_FILE:store_postgres_tests>)
 set_tests_properties(store_postgres PROPERTIES TIMEOUT 600)
+
+# The tag index comparison of docs/POSTGRES.md (not a test: run it by hand under run-with --postgres).
+if(PLEB_BENCH)
+  add_executable(pg_tag_index_bench ${CMAKE_SOURCE_DIR}/bench/postgres/tag_index_bench.cpp)
+  target_link_libraries(pg_tag_index_bench PRIVATE pleb_store)
+endif()

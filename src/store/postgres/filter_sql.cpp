@@ -156,23 +156,17 @@ FilterSql::FilterSql(const nostr::Filter& filter, TagIndex tag_index, std::size_
     prefix_match_ = "x.pubkey = p.pubkey";
     description_ = "pubkey[" + std::to_string(filter.authors->size()) + "]";
   } else if (!filter.tags.empty()) {
-    const auto& tag = narrowest_tag(filter.tags);
-    description_ = "tag[#" + std::string(1, tag.letter) + " x" + std::to_string(tag.values.size()) + "]";
+    tags_ = filter.tags;
+    tag_driven_ = true;
     if (tag_index == TagIndex::kSideTable) {
-      prefixes_ = "(VALUES ";
-      for (std::size_t i = 0; i < tag.values.size(); ++i) {
-        prefixes_.append(i ? ",(event_tag_key(" : "(event_tag_key(");
-        append_text(prefixes_, tag.values[i]);
-        prefixes_.append("))");
-      }
-      prefixes_.append(") p(value)");
-      prefix_table_ = "event_tags x";
-      prefix_match_ = "x.name = " + letter_literal(tag.letter) + " AND x.value = p.value";
-      distinct_ = true;  // an event carrying two of the values appears under both
+      drive_by(narrowest_tag(filter.tags));
     } else {
+      // Every tag condition in the driver: the planner may intersect their GIN bitmaps.
       scan_table_ = "events x";
-      scan_where_ = tag_containment("x.tags", tag);
-      description_ += "gin";
+      scan_where_ = "true";
+      for (const auto& tag : filter.tags) scan_where_.append(" AND ").append(tag_containment("x.tags", tag));
+      const auto& tag = narrowest_tag(filter.tags);
+      description_ = "tag[#" + std::string(1, tag.letter) + " x" + std::to_string(tag.values.size()) + "]gin";
     }
   } else if (filter.kinds) {
     prefixes_ = "(VALUES ";
@@ -188,7 +182,40 @@ FilterSql::FilterSql(const nostr::Filter& filter, TagIndex tag_index, std::size_
     scan_where_ = "true";
     description_ = "created_at";
   }
-  if (exact_check_) description_ += "+check";
+  if (exact_check_) check_suffix_ = "+check";
+  description_ += check_suffix_;
+}
+
+void FilterSql::drive_by(const nostr::TagFilter& tag) {
+  prefixes_ = "(VALUES ";
+  for (std::size_t i = 0; i < tag.values.size(); ++i) {
+    prefixes_.append(i ? ",(event_tag_key(" : "(event_tag_key(");
+    append_text(prefixes_, tag.values[i]);
+    prefixes_.append("))");
+  }
+  prefixes_.append(") p(value)");
+  prefix_table_ = "event_tags x";
+  prefix_match_ = "x.name = " + letter_literal(tag.letter) + " AND x.value = p.value";
+  distinct_ = true;  // an event carrying two of the values appears under both
+  description_ = "tag[#" + std::string(1, tag.letter) + " x" + std::to_string(tag.values.size()) + "]";
+}
+
+std::string FilterSql::tag_probe() const {
+  if (!tag_driven_ || !distinct_ || tags_.size() < 2) return {};
+  std::string sql = "SELECT ";
+  for (std::size_t i = 0; i < tags_.size(); ++i) {
+    if (i) sql.append(", ");
+    sql.append("(SELECT count(*) FROM (SELECT 1 FROM event_tags x WHERE x.name = ");
+    sql.append(letter_literal(tags_[i].letter)).append(" AND x.value IN (").append(tag_keys(tags_[i]));
+    sql.append(")").append(range_).append(" LIMIT ").append(std::to_string(kProbeCap)).append(") s)");
+  }
+  return sql;
+}
+
+void FilterSql::drive_by_tag(std::size_t index) {
+  if (!tag_driven_ || !distinct_ || index >= tags_.size()) return;
+  drive_by(tags_[index]);
+  description_ += check_suffix_;
 }
 
 std::string FilterSql::driver(const std::optional<PageKey>& after, std::optional<std::size_t> rows) const {
@@ -216,10 +243,18 @@ std::string FilterSql::driver(const std::optional<PageKey>& after, std::optional
 }
 
 std::string FilterSql::page(const std::optional<PageKey>& after, std::size_t rows) const {
-  return "SELECT d.created_at, encode(d.event_id, 'hex'), encode(e.pubkey, 'hex'), e.kind, CASE WHEN " +
-         conditions_ + " THEN e.raw END FROM (" + driver(after, rows) +
-         ") d JOIN events e ON e.created_at = d.created_at AND e.event_id = d.event_id "
-         "ORDER BY d.created_at DESC, d.event_id DESC";
+  // The lateral subquery with LIMIT 1 cannot be flattened into a join, so each driver row is one
+  // primary-key probe into the one partition its created_at names (run-time pruning), rather than a
+  // hash join over every partition that the planner may prefer when it misjudges the driver's rows.
+  std::string sql =
+      "SELECT d.created_at, encode(d.event_id, 'hex'), encode(e.pubkey, 'hex'), e.kind, e.raw FROM (";
+  sql.append(driver(after, rows));
+  sql.append(") d CROSS JOIN LATERAL (SELECT e.pubkey, e.kind, CASE WHEN ");
+  sql.append(conditions_);
+  sql.append(
+      " THEN e.raw END AS raw FROM events e WHERE e.created_at = d.created_at AND e.event_id = d.event_id "
+      "LIMIT 1) e ORDER BY d.created_at DESC, d.event_id DESC");
+  return sql;
 }
 
 std::string FilterSql::all_matching() const {

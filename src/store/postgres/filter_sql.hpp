@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "nostr/filter.hpp"
 #include "store/postgres/postgres_store.hpp"
@@ -34,12 +35,24 @@ class FilterSql {
   bool needs_exact_check() const { return exact_check_; }
   const std::string& describe() const { return description_; }
 
+  // With several tag conditions driven by event_tags, which one to walk is best decided by how many
+  // entries each has: this query counts them, each up to kProbeCap, in one row. Empty when there is
+  // no choice to make. drive_by_tag(i) then walks the i-th tag condition of the filter.
+  static constexpr int kProbeCap = 1000;
+  std::string tag_probe() const;
+  void drive_by_tag(std::size_t index);
+
   std::string page(const std::optional<PageKey>& after, std::size_t rows) const;
   // created_at, event_id of every matching event (for count).
   std::string all_matching() const;
 
  private:
   std::string driver(const std::optional<PageKey>& after, std::optional<std::size_t> rows) const;
+  void drive_by(const nostr::TagFilter& tag);
+
+  std::vector<nostr::TagFilter> tags_;
+  bool tag_driven_ = false;
+  std::string check_suffix_;
 
   bool nothing_ = false;
   bool exact_check_ = false;

@@ -34,6 +34,21 @@ auto run_on(ConnectionPool& pool, const std::string& sql, Fn&& read) {
   }
 }
 
+// Walks the tag condition with the fewest entries (see FilterSql::tag_probe).
+void choose_tag_driver(ConnectionPool& pool, FilterSql& sql) {
+  std::string probe = sql.tag_probe();
+  if (probe.empty()) return;
+  auto best = run_on(pool, probe, [](const pqxx::result& r) {
+    const pqxx::row entries = r[0];
+    pqxx::row::size_type best = 0;
+    for (pqxx::row::size_type i = 1; i < entries.size(); ++i) {
+      if (entries[i].as<std::int64_t>() < entries[best].as<std::int64_t>()) best = i;
+    }
+    return best;
+  });
+  sql.drive_by_tag(static_cast<std::size_t>(best));
+}
+
 }  // namespace
 
 const nostr::EventLimits& stored_event_limits() {
@@ -57,11 +72,16 @@ PgQueryCursor::PgQueryCursor(std::shared_ptr<ConnectionPool> pool, const QuerySe
     std::uint64_t limit = std::min(filter.limit.value_or(settings.max_limit), settings.max_limit);
     FilterSql sql(filter, settings.tag_index, settings.max_prefixes, now);
     bool done = sql.matches_nothing() || limit == 0;
-    runs_.push_back(Run{std::move(filter), std::move(sql), limit, 0, std::nullopt, {}, 0, 0, false, 0, done});
+    runs_.push_back(
+        Run{std::move(filter), std::move(sql), limit, 0, std::nullopt, {}, 0, 0, false, 0, false, done});
   }
 }
 
 void PgQueryCursor::fetch(Run& run) {
+  if (!run.probed) {
+    run.probed = true;
+    choose_tag_driver(*pool_, run.sql);
+  }
   // A page asks for what the filter still needs, and doubles while rows keep failing the filter.
   std::uint64_t wanted = run.limit - run.matched;
   std::size_t rows = static_cast<std::size_t>(
@@ -167,6 +187,7 @@ std::uint64_t count_matching(const std::shared_ptr<ConnectionPool>& pool, const 
     FilterSql sql(filter, settings.tag_index, settings.max_prefixes, now);
     if (sql.matches_nothing()) continue;
     exact_check = exact_check || sql.needs_exact_check();
+    choose_tag_driver(*pool, sql);
     parts.push_back(sql.all_matching());
   }
   if (parts.empty()) return 0;

@@ -46,6 +46,7 @@ class PgQueryCursor final : public QueryCursor {
     std::size_t rows = 0;          // of the last page fetched; pages grow while a filter needs more
     bool exhausted = false;        // the last page was short: the driver had nothing more then
     std::uint64_t fetched_in = 0;  // the step that fetched the page
+    bool probed = false;           // the tag driver was chosen (before the first page)
     bool done = false;
   };
 

@@ -1,5 +1,7 @@
 #include "store/postgres/schema.hpp"
 
+#include "store/postgres/sql_text.hpp"
+
 #include <chrono>
 #include <stdexcept>
 
@@ -89,10 +91,16 @@ void create_partition(pqxx::work& txn, std::int64_t month) {
   const std::string to = std::to_string(next_month(month));
   // Created detached, filled with the rows the default partition held for its month, then attached:
   // CREATE TABLE ... PARTITION OF would fail if the default partition held any such row.
-  txn.exec("CREATE TABLE " + name + " (LIKE events INCLUDING DEFAULTS INCLUDING CONSTRAINTS)");
-  txn.exec("WITH moved AS (DELETE FROM events_default WHERE created_at >= " + from + " AND created_at < " +
-           to + " RETURNING *) INSERT INTO " + name + " SELECT * FROM moved");
-  txn.exec("ALTER TABLE events ATTACH PARTITION " + name + " FOR VALUES FROM (" + from + ") TO (" + to + ")");
+  std::string create = "CREATE TABLE ";
+  create.append(name).append(" (LIKE events INCLUDING DEFAULTS INCLUDING CONSTRAINTS)");
+  txn.exec(create);
+  std::string move = "WITH moved AS (DELETE FROM events_default WHERE created_at >= ";
+  move.append(from).append(" AND created_at < ").append(to);
+  move.append(" RETURNING *) INSERT INTO ").append(name).append(" SELECT * FROM moved");
+  txn.exec(move);
+  std::string attach = "ALTER TABLE events ATTACH PARTITION ";
+  attach.append(name).append(" FOR VALUES FROM (").append(from).append(") TO (").append(to).append(")");
+  txn.exec(attach);
 }
 
 }  // namespace
@@ -105,8 +113,10 @@ void migrate(pqxx::connection& connection, TagIndex tag_index) {
       "version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
   int current = txn.exec1("SELECT coalesce(max(version), 0) FROM event_store_schema_version")[0].as<int>();
   if (current > kSchemaVersion) {
-    throw std::runtime_error("the event store schema is version " + std::to_string(current) +
-                             ", newer than this program knows (" + std::to_string(kSchemaVersion) + ")");
+    std::string message = "the event store schema is version ";
+    message.append(std::to_string(current)).append(", newer than this program knows (");
+    message.append(std::to_string(kSchemaVersion)).append(")");
+    throw std::runtime_error(message);
   }
   for (int version = current + 1; version <= kSchemaVersion; ++version) {
     txn.exec(kMigrations[version - 1]);
@@ -116,13 +126,16 @@ void migrate(pqxx::connection& connection, TagIndex tag_index) {
   const std::string wanted = tag_index_name(tag_index);
   auto chosen = txn.exec("SELECT value FROM event_store_settings WHERE name = 'tag_index'");
   if (chosen.empty()) {
-    txn.exec("INSERT INTO event_store_settings VALUES ('tag_index', " + txn.quote(wanted) + ")");
+    std::string insert = "INSERT INTO event_store_settings VALUES ('tag_index', ";
+    append_text(insert, wanted);
+    txn.exec(insert.append(")"));
     if (tag_index == TagIndex::kGin) {
       txn.exec("CREATE INDEX IF NOT EXISTS events_tags_gin ON events USING gin (tags jsonb_path_ops)");
     }
   } else if (chosen[0][0].as<std::string>() != wanted) {
-    throw std::runtime_error("the event store was created with the " + chosen[0][0].as<std::string>() +
-                             " tag index, not " + wanted);
+    std::string message = "the event store was created with the ";
+    message.append(chosen[0][0].as<std::string>()).append(" tag index, not ").append(wanted);
+    throw std::runtime_error(message);
   }
   txn.commit();
 }
@@ -151,7 +164,9 @@ std::int64_t ensure_partitions(pqxx::connection& connection, std::int64_t from, 
   pqxx::work txn(connection);
   txn.exec("SELECT pg_advisory_xact_lock(" + std::to_string(kWriteLock) + ")");
   for (int i = 0; i <= months_ahead; ++i, month = next_month(month)) {
-    auto exists = txn.exec1("SELECT to_regclass(" + txn.quote(partition_name(month)) + ") IS NOT NULL");
+    std::string check = "SELECT to_regclass(";
+    append_text(check, partition_name(month));
+    auto exists = txn.exec1(check.append(") IS NOT NULL"));
     if (!exists[0].as<bool>()) create_partition(txn, month);
   }
   txn.commit();

@@ -255,5 +255,28 @@ TEST_F(PostgresStore, StepsFetchPagesAndRecordThePlan) {
   EXPECT_GE(stats.examined, 80u);
 }
 
+TEST_F(PostgresStore, TheTagConditionWithFewerEntriesDrivesTheQuery) {
+  std::vector<Event> events;
+  for (int i = 0; i < 300; ++i) {
+    std::vector<nostr::Tag> tags = {{"t", "common"}};
+    if (i % 100 == 7) tags.push_back({"p", "rare"});
+    events.push_back(make_event(kAlice, 1, kNow - i, tags));
+  }
+  events.push_back(make_event(kAlice, 1, kNow - 1000, {{"p", "rare"}}));  // not "common": left out
+  for (const auto& r : store_->write(events, kNow)) ASSERT_TRUE(r.ok()) << r.message;
+  // One value of t against two of p: by values alone t would drive, yet it has 100 times the entries.
+  nostr::Filter filter = F().tag('t', {"common"}).tag('p', {"rare", "unused"});
+  auto cursor = store_->query({filter}, kNow);
+  std::vector<nostr::Bytes32> got;
+  EXPECT_TRUE(cursor->step(std::chrono::seconds(30), [&](const StoredEvent& e) {
+    got.push_back(e.event.id);
+    return true;
+  }));
+  EXPECT_EQ(got, (std::vector{events[7].id, events[107].id, events[207].id}));
+  EXPECT_EQ(cursor->stats().plan, "tag[#p x2]");
+  EXPECT_LE(cursor->stats().examined, 4u) << "the p entries, not the 300 t entries";
+  EXPECT_EQ(store_->count({filter}, kNow), 3u);
+}
+
 }  // namespace
 }  // namespace pleb::store::testing
