@@ -176,6 +176,24 @@ void measure(pleb::store::EventStore& store, const Case& c, int runs) {
               ms[ms.size() / 2], ms[std::min(ms.size() - 1, ms.size() * 95 / 100)], plan.c_str());
 }
 
+// Group commits through EventStore::write() on top of the loaded data: the rules, the indexes and
+// the tag entries of every event, one transaction per batch.
+void measure_writes(pleb::store::EventStore& store, std::uint64_t total) {
+  constexpr std::uint64_t kBatch = 1000;
+  constexpr int kBatches = 20;
+  auto start = Clock::now();
+  for (int b = 0; b < kBatches; ++b) {
+    std::vector<Event> batch;
+    for (std::uint64_t i = 0; i < kBatch; ++i) batch.push_back(make_event(total + b * kBatch + i, total));
+    for (const auto& r : store.write(batch, kEnd)) {
+      if (!r.ok()) throw std::runtime_error("write failed: " + r.message);
+    }
+  }
+  double seconds = seconds_since(start);
+  std::printf("  write(): %d batches of %llu events in %.2f s (%.0f events/s)\n", kBatches,
+              static_cast<unsigned long long>(kBatch), seconds, kBatches * kBatch / seconds);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -203,6 +221,7 @@ int main(int argc, char** argv) {
       std::printf("%s\n", index == TagIndex::kSideTable ? "side table (event_tags)" : "GIN (events.tags)");
       load(url, index, total);
       for (const auto& c : cases(total)) measure(*store, c, runs);
+      measure_writes(*store, total);
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "pg_tag_index_bench: %s\n", e.what());

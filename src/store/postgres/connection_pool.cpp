@@ -45,14 +45,6 @@ void ConnectionPool::release(std::size_t slot) {
   freed_.notify_one();
 }
 
-std::size_t ConnectionPool::open_connections() {
-  std::lock_guard lock(mutex_);
-  std::size_t n = 0;
-  // Only idle slots can be read safely; a busy one is open by definition while it is leased.
-  for (std::size_t slot = 0; slot < busy_.size(); ++slot) n += busy_[slot] || connections_[slot] ? 1 : 0;
-  return n;
-}
-
 ConnectionPool::Lease::~Lease() {
   if (pool_) pool_->release(slot_);
 }

@@ -75,8 +75,6 @@ class ConnectionPool {
   }
 
   std::size_t size() const { return settings_.size; }
-  // Connections currently open (for tests and metrics).
-  std::size_t open_connections();
 
  private:
   friend class Lease;

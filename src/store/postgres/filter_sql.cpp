@@ -258,8 +258,12 @@ std::string FilterSql::page(const std::optional<PageKey>& after, std::size_t row
 }
 
 std::string FilterSql::all_matching() const {
-  return "SELECT e.created_at, e.event_id FROM (" + driver(std::nullopt, std::nullopt) +
-         ") d JOIN events e ON e.created_at = d.created_at AND e.event_id = d.event_id WHERE " + conditions_;
+  // The same one probe per driver row as a page, for the same reason.
+  std::string sql = "SELECT d.created_at, d.event_id FROM (";
+  sql.append(driver(std::nullopt, std::nullopt));
+  sql.append(") d CROSS JOIN LATERAL (SELECT 1 FROM events e WHERE e.created_at = d.created_at ");
+  sql.append("AND e.event_id = d.event_id AND ").append(conditions_).append(" LIMIT 1) e");
+  return sql;
 }
 
 }  // namespace pleb::store::pg
