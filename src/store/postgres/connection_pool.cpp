@@ -1,8 +1,18 @@
 #include "store/postgres/connection_pool.hpp"
 
+#include <poll.h>
+
 #include <stdexcept>
 
 namespace pleb::store::pg {
+namespace {
+
+bool idle_and_quiet(const pqxx::connection& connection) {
+  pollfd fd{connection.sock(), POLLIN, 0};
+  return fd.fd >= 0 && ::poll(&fd, 1, 0) == 0;
+}
+
+}  // namespace
 
 ConnectionPool::ConnectionPool(Settings settings) : settings_(std::move(settings)) {
   if (settings_.size == 0) settings_.size = 1;
@@ -53,8 +63,12 @@ pqxx::connection& ConnectionPool::Lease::connection() {
   // The slot is ours alone while leased: no lock is needed to touch it.
   auto& connection = pool_->connections_[slot_];
   if (!checked_) {
-    reused_ = connection != nullptr;
     checked_ = true;
+    // An idle connection has nothing to read unless the server closed it (a shutdown sends a
+    // termination message, then end of file). Such a connection is replaced before use: a statement
+    // failing on it would only cost a round of retries (and libpqxx 6.4 leaks that statement's result).
+    if (connection && !idle_and_quiet(*connection)) discard();
+    reused_ = connection != nullptr;
   }
   if (!connection) connection = pool_->connect();
   return *connection;
