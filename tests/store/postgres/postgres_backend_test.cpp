@@ -22,8 +22,8 @@ const StoreBackend kPostgres{"postgres",
 const StoreBackend kPostgresGin{"postgres_gin",
                                 [] { return std::make_unique<PostgresHarness>(TagIndex::kGin); }};
 
-INSTANTIATE_TEST_SUITE_P(Postgres, StoreWrite, ::testing::Values(kPostgres), backend_name);
-INSTANTIATE_TEST_SUITE_P(Postgres, StoreDeletion, ::testing::Values(kPostgres), backend_name);
+INSTANTIATE_TEST_SUITE_P(Postgres, StoreWrite, ::testing::Values(kPostgres, kPostgresGin), backend_name);
+INSTANTIATE_TEST_SUITE_P(Postgres, StoreDeletion, ::testing::Values(kPostgres, kPostgresGin), backend_name);
 INSTANTIATE_TEST_SUITE_P(Postgres, StoreQuery, ::testing::Values(kPostgres, kPostgresGin), backend_name);
 INSTANTIATE_TEST_SUITE_P(Postgres, StoreQueryData, ::testing::Values(kPostgres, kPostgresGin), backend_name);
 

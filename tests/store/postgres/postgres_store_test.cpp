@@ -278,5 +278,46 @@ TEST_F(PostgresStore, TheTagConditionWithFewerEntriesDrivesTheQuery) {
   EXPECT_EQ(store_->count({filter}, kNow), 3u);
 }
 
+// PostgreSQL text and jsonb refuse U+0000; what is served must still be exact, and a filter must not
+// confuse it with the U+FFFD that stands for it in SQL.
+TEST_F(PostgresStore, StringsWithNulAreStoredAndMatchedExactly) {
+  const std::string nul("x\0y", 3);
+  const std::string replacement = "x\xEF\xBF\xBDy";
+  Event with_nul = make_event(kAlice, 1, kNow - 1, {{"t", nul}}, std::string("hello\0world", 11));
+  Event with_replacement = make_event(kAlice, 1, kNow - 2, {{"t", replacement}}, "hello\xEF\xBF\xBDworld");
+  for (const auto& r : store_->write(std::vector{with_nul, with_replacement}, kNow)) {
+    ASSERT_TRUE(r.ok()) << r.message;
+  }
+  auto cursor = store_->query({F().ids({with_nul.id})}, kNow);
+  std::vector<StoredEvent> got;
+  EXPECT_TRUE(cursor->step(std::chrono::seconds(30), [&](const StoredEvent& e) {
+    got.push_back(e);
+    return true;
+  }));
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].event, with_nul);
+  EXPECT_EQ(got[0].json, nostr::to_json(with_nul));
+
+  EXPECT_EQ(ids(*store_, {F().tag('t', {nul})}), std::vector{with_nul.id});
+  EXPECT_EQ(ids(*store_, {F().tag('t', {replacement})}), std::vector{with_replacement.id});
+  EXPECT_EQ(store_->count({F().tag('t', {nul})}, kNow), 1u);
+  EXPECT_EQ(ids(*store_, {F().search(std::string("o\0w", 3))}), std::vector{with_nul.id});
+  EXPECT_EQ(ids(*store_, {F().search("o\xEF\xBF\xBDw")}), std::vector{with_replacement.id});
+}
+
+TEST_F(PostgresStore, LongTagValuesAndDTagsWork) {
+  const std::string long_value(3000, 'v');  // too long for a btree entry as it is
+  const std::string long_d(4000, 'd');
+  Event tagged = make_event(kAlice, 1, kNow - 1, {{"r", long_value}});
+  Event article = make_event(kAlice, 30023, kNow - 10, {{"d", long_d}});
+  for (const auto& r : store_->write(std::vector{tagged, article}, kNow)) ASSERT_TRUE(r.ok()) << r.message;
+  EXPECT_EQ(ids(*store_, {F().tag('r', {long_value})}), std::vector{tagged.id});
+  EXPECT_TRUE(ids(*store_, {F().tag('r', {long_value + "w"})}).empty());
+  Event edit = make_event(kAlice, 30023, kNow - 5, {{"d", long_d}});
+  ASSERT_TRUE(put(edit).ok());
+  EXPECT_EQ(ids(*store_, {F().kinds({30023})}), std::vector{edit.id});
+  EXPECT_EQ(ids(*store_, {F().tag('d', {long_d})}), std::vector{edit.id});
+}
+
 }  // namespace
 }  // namespace pleb::store::testing
