@@ -278,6 +278,41 @@ TEST_F(PostgresStore, TheTagConditionWithFewerEntriesDrivesTheQuery) {
   EXPECT_EQ(store_->count({filter}, kNow), 3u);
 }
 
+// Two relay processes share the database: two stores writing the same events at once must agree on
+// one copy of each, and on one version of each replaceable event.
+TEST_F(PostgresStore, TwoStoresWritingTheSameEventsAtOnce) {
+  auto other = open_postgres_store(db_.url(), options_);
+  std::vector<Event> notes;
+  std::vector<Event> profiles;
+  for (int i = 0; i < 200; ++i) notes.push_back(make_event(pubkey_of(i % 7), 1, kNow - i));
+  for (int v = 0; v < 20; ++v)
+    profiles.push_back(make_event(kAlice, 0, kNow - 100 + v, {}, "v" + std::to_string(v)));
+  std::atomic<int> stored{0};
+  std::atomic<int> errors{0};
+  auto writer = [&](EventStore& store, bool reversed) {
+    for (int round = 0; round < 10; ++round) {
+      std::vector<Event> batch;
+      for (int i = 0; i < 20; ++i) batch.push_back(notes[round * 20 + (reversed ? 19 - i : i)]);
+      batch.push_back(profiles[reversed ? 19 - 2 * round : 2 * round]);
+      for (const auto& r : store.write(batch, kNow)) {
+        if (r.ok()) stored++;
+        if (r.status == WriteStatus::kError) errors++;
+      }
+    }
+  };
+  std::thread a([&] { writer(*store_, false); });
+  std::thread b([&] { writer(*other, true); });
+  a.join();
+  b.join();
+  EXPECT_EQ(errors, 0);
+  EXPECT_EQ(store_->count({F().kinds({1})}, kNow), 200u);
+  EXPECT_EQ(ids(*store_, {F().kinds({0})}), std::vector{profiles[19].id});
+  // Every note stored once; each profile version stored at most once, and only the newest remains.
+  EXPECT_GE(stored, 200 + 1);
+  EXPECT_LE(stored, 200 + 20);
+  EXPECT_EQ(db_.exec("SELECT count(*) FROM event_ids")[0][0].as<int>(), 201);
+}
+
 // PostgreSQL text and jsonb refuse U+0000; what is served must still be exact, and a filter must not
 // confuse it with the U+FFFD that stands for it in SQL.
 TEST_F(PostgresStore, StringsWithNulAreStoredAndMatchedExactly) {
