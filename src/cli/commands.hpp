@@ -10,6 +10,9 @@ void register_key_commands(CLI::App& app);
 void register_event_commands(CLI::App& app);
 void register_nip19_commands(CLI::App& app);
 void register_serve_command(CLI::App& app);
+// The scaled-out processes: PostgreSQL store, NATS bus, Redis cache.
+void register_relay_command(CLI::App& app);
+void register_processor_command(CLI::App& app);
 void register_import_export_commands(CLI::App& app);
 void register_bench_commands(CLI::App& app);
 // Adds from-mnemonic, encrypt and decrypt under the `key` subcommand.

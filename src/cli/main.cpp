@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   pleb::cli::register_event_commands(app);
   pleb::cli::register_nip19_commands(app);
   pleb::cli::register_serve_command(app);
+  pleb::cli::register_relay_command(app);
+  pleb::cli::register_processor_command(app);
   pleb::cli::register_import_export_commands(app);
   pleb::cli::register_bench_commands(app);
   try {

@@ -3,7 +3,7 @@
 # start_nats; each exports its URL (DATABASE_URL, REDIS_URL, NATS_URL). stop_* and restart_* exist for
 # the fault tests. servers_cleanup stops everything and removes the folders.
 
-SERVERS_DIR=${SERVERS_DIR:-$(mktemp -d /tmp/pleb-servers.XXXXXX)}
+export SERVERS_DIR=${SERVERS_DIR:-$(mktemp -d /tmp/pleb-servers.XXXXXX)}
 chmod 755 "$SERVERS_DIR"
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 
