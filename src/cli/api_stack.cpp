@@ -19,9 +19,9 @@ cache::RequestLimits ApiConfig::default_rate_limits() {
   return limits;
 }
 
-ApiStack::ApiStack(const ApiConfig& config, const std::string& data_dir,
-                   std::shared_ptr<cache::RateLimiter> limiter)
-    : limiter_(limiter ? std::move(limiter) : std::make_shared<cache::MemoryRateLimiter>()) {
+ApiStack::ApiStack(const ApiConfig& config, const std::string& data_dir, ApiBackends backends)
+    : limiter_(backends.limiter ? std::move(backends.limiter)
+                                : std::make_shared<cache::MemoryRateLimiter>()) {
   std::string location = config.database;
   if (location.empty()) location = (std::filesystem::path(data_dir) / "services.db").string();
   db_ = store::ServiceDb::open(location);
@@ -30,7 +30,7 @@ ApiStack::ApiStack(const ApiConfig& config, const std::string& data_dir,
   if (!config.reserved_names.empty()) users_config.reserved_names = config.reserved_names;
   users_config.admins = config.admins;
   users_config.relays = config.nip05_relays;
-  users_ = std::make_unique<users::UserService>(*db_, users_config);
+  users_ = std::make_unique<users::UserService>(*db_, users_config, std::move(backends.on_registered));
 
   api::RouterOptions options;
   options.public_url = config.public_url;
@@ -38,9 +38,11 @@ ApiStack::ApiStack(const ApiConfig& config, const std::string& data_dir,
   options.admins = config.admins;
   options.roles = users_->role_resolver();
   options.session_secret = config.session_secret;
-  if (const char* secret = std::getenv("PLEB_SESSION_SECRET"); secret && *secret)
+  if (const char* secret = std::getenv("PLEB_SESSION_SECRET"); secret && *secret) {
     options.session_secret = secret;
+  }
   options.session_lifetime = std::chrono::seconds(config.session_lifetime_seconds);
+  options.replay = std::move(backends.replay);
   options.rate_limiter = [limiter = limiter_, limits = config.rate_limits](
                              std::string_view ip, const std::optional<nostr::Bytes32>& pubkey,
                              const api::RouteInfo& route) {

@@ -1,13 +1,17 @@
 #pragma once
 // The REST side of a process: service database, user service, API router with its rate limiter, and
 // NIP-05's /.well-known/nostr.json, mounted on the relay's port (`pleb serve`) or on their own (`pleb api`).
+#include <functional>
 #include <memory>
+
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "cache/rate_limiter.hpp"
 #include "http/server.hpp"
+#include "nostr/nip98.hpp"
+
 #include "nostr/event.hpp"
 
 namespace pleb::store {
@@ -36,11 +40,18 @@ struct ApiConfig {
   static cache::RequestLimits default_rate_limits();
 };
 
+// What differs between one process and several: where counters and used NIP-98 ids are shared, and
+// who hears of new accounts. Null members: this process's memory, nobody.
+struct ApiBackends {
+  std::shared_ptr<cache::RateLimiter> limiter;
+  std::shared_ptr<nostr::nip98::ReplayMemory> replay;
+  std::function<void(const nostr::Bytes32& pubkey)> on_registered;
+};
+
 class ApiStack {
  public:
-  // Opens (and migrates) the service database; `limiter` null: one in this process's memory.
-  ApiStack(const ApiConfig& config, const std::string& data_dir,
-           std::shared_ptr<cache::RateLimiter> limiter = {});
+  // Opens (and migrates) the service database.
+  ApiStack(const ApiConfig& config, const std::string& data_dir, ApiBackends backends = {});
   ~ApiStack();
   ApiStack(const ApiStack&) = delete;
   ApiStack& operator=(const ApiStack&) = delete;

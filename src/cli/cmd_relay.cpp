@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "bus/nats/nats_bus.hpp"
+#include "cache/redis/redis_rate_limiter.hpp"
 #include "cli/commands.hpp"
 #include "cli/relay_host.hpp"
 #include "cli/scale_out_flags.hpp"
@@ -42,9 +43,18 @@ void run_relay(RelayFlags& flags) {
   auto bus = bus::NatsBus::connect(bus_options);
   if (!bus) throw UsageError("cannot reach the bus at " + flags.urls.bus + ": " + bus.error());
 
+  RelayHost host;
+  if (!flags.urls.cache.empty()) {
+    // Event rate limits shared by every relay of the community.
+    cache::RedisClientOptions redis;
+    redis.url = flags.urls.cache;
+    cache::RedisRateLimiterOptions limiter;
+    limiter.key_prefix = "pleb:rl:events:";
+    host.event_limiter =
+        std::make_shared<cache::RedisRateLimiter>(std::make_shared<cache::RedisClient>(redis), limiter);
+  }
   relay::BusEventWriter writer(**bus, std::chrono::milliseconds(flags.verdict_timeout_ms));
   std::unique_ptr<relay::LiveFeed> feed;
-  RelayHost host;
   host.storage_description = "store " + flags.urls.store + ", bus " + flags.urls.bus;
   host.on_relay = [&](relay::Relay& relay) {
     feed = std::make_unique<relay::LiveFeed>(**bus, relay.subscriptions());

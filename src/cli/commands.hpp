@@ -13,6 +13,7 @@ void register_serve_command(CLI::App& app);
 // The scaled-out processes: PostgreSQL store, NATS bus, Redis cache.
 void register_relay_command(CLI::App& app);
 void register_processor_command(CLI::App& app);
+void register_api_command(CLI::App& app);
 void register_import_export_commands(CLI::App& app);
 void register_bench_commands(CLI::App& app);
 // Adds from-mnemonic, encrypt and decrypt under the `key` subcommand.

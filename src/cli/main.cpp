@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   pleb::cli::register_serve_command(app);
   pleb::cli::register_relay_command(app);
   pleb::cli::register_processor_command(app);
+  pleb::cli::register_api_command(app);
   pleb::cli::register_import_export_commands(app);
   pleb::cli::register_bench_commands(app);
   try {

@@ -19,7 +19,7 @@ void from_environment(std::string& value, const char* variable, const char* flag
 }  // namespace
 
 void add_engine_options(CLI::App& command, EngineUrls& urls, bool with_cache) {
-  command.add_option("--store", urls.store, "PostgreSQL URL of the event store (default: $DATABASE_URL)");
+  command.add_option("--store", urls.store, "PostgreSQL URL of the shared database (default: $DATABASE_URL)");
   command.add_option("--bus", urls.bus, "NATS URL of the event bus (default: $NATS_URL)");
   if (with_cache)
     command.add_option("--cache", urls.cache, "Redis URL of the shared cache (default: $REDIS_URL)");

@@ -2,6 +2,9 @@
 // Redis servers that tests/servers/run-with started (DATABASE_URL, NATS_URL, REDIS_URL), each on an
 // ephemeral loopback port, and stops them.
 import { spawn } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { PLEB } from '../relay/harness.mjs'
 
 function engines() {
@@ -52,4 +55,20 @@ export async function startScaledRelay(extra = []) {
   r.url = `ws://127.0.0.1:${r.port}`
   r.http = `http://127.0.0.1:${r.port}`
   return r
+}
+
+export async function startApi(extra = []) {
+  if (!process.env.REDIS_URL) throw new Error('REDIS_URL is not set: run this test under tests/servers/run-with --redis')
+  const a = await startProcess(['api', '--listen', '127.0.0.1:0', ...engines(), '--cache', process.env.REDIS_URL, ...extra],
+    /api listening on http:\/\/[^:]+:(\d+)/)
+  a.http = `http://127.0.0.1:${a.port}`
+  return a
+}
+
+// A pleb.toml in a temporary folder, for --config.
+export function configFile(text) {
+  const dir = mkdtempSync(join(tmpdir(), 'pleb-config-'))
+  const file = join(dir, 'pleb.toml')
+  writeFileSync(file, text)
+  return file
 }

@@ -43,9 +43,14 @@ start_postgres() {
     cat "$SERVERS_DIR/initdb.log" >&2
     return 1
   }
-  PG_PORT=$(free_port)
-  export PG_PORT PG_DIR
-  restart_postgres
+    export PG_DIR
+  # A port picked free can be taken before the server binds it: pick another and try again.
+  for attempt in 1 2 3 4 5; do
+    PG_PORT=$(free_port)
+    export PG_PORT
+    restart_postgres 2>"$SERVERS_DIR/postgres-start.log" && break
+    ((attempt < 5)) || { cat "$SERVERS_DIR/postgres-start.log" >&2; return 1; }
+  done
   export DATABASE_URL="postgresql://pleb@127.0.0.1:$PG_PORT/postgres"
 }
 
@@ -66,16 +71,20 @@ stop_postgres() {
 start_redis() {
   REDIS_DIR=$SERVERS_DIR/redis
   mkdir -p "$REDIS_DIR"
-  REDIS_PORT=$(free_port)
-  export REDIS_PORT REDIS_DIR
-  restart_redis
+    export REDIS_DIR
+  for attempt in 1 2 3 4 5; do
+    REDIS_PORT=$(free_port)
+    export REDIS_PORT
+    restart_redis && break
+    ((attempt < 5)) || return 1
+  done
   export REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
 }
 
 restart_redis() {
   redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$REDIS_DIR" --save '' --appendonly no \
-    --daemonize yes --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/redis.log" >/dev/null
-  wait_for_port "$REDIS_PORT" redis-server
+        --daemonize yes --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/redis.log" >/dev/null || return 1
+  wait_for_port "$REDIS_PORT" redis-server && own_server "$REDIS_DIR/redis.pid" "$REDIS_PORT"
 }
 
 stop_redis() {
@@ -86,22 +95,38 @@ stop_redis() {
 start_nats() {
   NATS_DIR=$SERVERS_DIR/nats
   mkdir -p "$NATS_DIR"
-  NATS_PORT=$(free_port)
-  export NATS_PORT NATS_DIR
-  restart_nats
+    export NATS_DIR
+  for attempt in 1 2 3 4 5; do
+    NATS_PORT=$(free_port)
+    export NATS_PORT
+    restart_nats && break
+    ((attempt < 5)) || return 1
+  done
   export NATS_URL="nats://127.0.0.1:$NATS_PORT"
 }
 
 # JetStream keeps its streams in $NATS_DIR/jetstream, so a restart finds them again.
 restart_nats() {
   nats-server -a 127.0.0.1 -p "$NATS_PORT" -js -sd "$NATS_DIR/jetstream" -P "$NATS_DIR/nats.pid" \
-    -l "$NATS_DIR/nats.log" >/dev/null 2>&1 &
-  wait_for_port "$NATS_PORT" nats-server
+        -l "$NATS_DIR/nats.log" >/dev/null 2>&1 &
+  wait_for_port "$NATS_PORT" nats-server && own_server "$NATS_DIR/nats.pid" "$NATS_PORT"
 }
 
 stop_nats() {
   [[ -f ${NATS_DIR:-/nonexistent}/nats.pid ]] && stop_pidfile "$NATS_DIR/nats.pid"
   return 0
+}
+
+# The port answered; make sure it is our server that answers, not whoever took the port first.
+own_server() {
+  local pidfile=$1 port=$2 pid
+  for _ in $(seq 1 100); do
+    pid=$(cat "$pidfile" 2>/dev/null) && kill -0 "$pid" 2>/dev/null &&
+      ss -Htlnp "sport = :$port" 2>/dev/null | grep -q "pid=$pid," && return 0
+    sleep 0.05
+  done
+  echo "servers.sh: port $port is not held by the server of $pidfile" >&2
+  return 1
 }
 
 stop_pidfile() {
