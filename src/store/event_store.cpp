@@ -1,5 +1,7 @@
 #include "store/event_store.hpp"
 
+#include <limits>
+
 namespace pleb::store {
 
 std::string_view default_message(WriteStatus status) {
@@ -26,6 +28,17 @@ WriteResult make_result(WriteStatus status) {
 
 WriteResult error_result(std::string_view detail) {
   return {WriteStatus::kError, "error: " + std::string(detail)};
+}
+
+const nostr::EventLimits& stored_event_limits() {
+  static const nostr::EventLimits limits = [] {
+    constexpr std::size_t kUnlimited = std::numeric_limits<std::size_t>::max();
+    nostr::EventLimits l;
+    l.max_event_bytes = l.max_content_bytes = l.max_tags = l.max_tag_values = l.max_tag_value_bytes =
+        kUnlimited;
+    return l;
+  }();
+  return limits;
 }
 
 }  // namespace pleb::store

@@ -37,6 +37,10 @@ WriteResult make_result(WriteStatus status);
 // kError with "error: <detail>".
 WriteResult error_result(std::string_view detail);
 
+// Limits for parsing stored JSON back: every engine wrote it from a valid event, so none of the
+// client-facing limits (which an operator may have lowered since) apply.
+const nostr::EventLimits& stored_event_limits();
+
 // One stored event as the relay sends it: the JSON text, ready for ["EVENT",sub,<json>].
 struct StoredEvent {
   nostr::Event event;

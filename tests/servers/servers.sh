@@ -20,6 +20,18 @@ free_port() {
   return 1
 }
 
+# start_on_free_port VARIABLE START_FUNCTION: a port picked free can be taken before the server binds
+# it, so on failure pick another and try again (five times at most).
+start_on_free_port() {
+  local variable=$1 start=$2 log="$SERVERS_DIR/$2.log"
+  for attempt in 1 2 3 4 5; do
+    export "$variable=$(free_port)"
+    "$start" 2>"$log" && return 0
+  done
+  cat "$log" >&2
+  return 1
+}
+
 wait_for_port() {
   local port=$1 what=$2
   for _ in $(seq 1 200); do
@@ -43,14 +55,8 @@ start_postgres() {
     cat "$SERVERS_DIR/initdb.log" >&2
     return 1
   }
-    export PG_DIR
-  # A port picked free can be taken before the server binds it: pick another and try again.
-  for attempt in 1 2 3 4 5; do
-    PG_PORT=$(free_port)
-    export PG_PORT
-    restart_postgres 2>"$SERVERS_DIR/postgres-start.log" && break
-    ((attempt < 5)) || { cat "$SERVERS_DIR/postgres-start.log" >&2; return 1; }
-  done
+      export PG_DIR
+  start_on_free_port PG_PORT restart_postgres
   export DATABASE_URL="postgresql://pleb@127.0.0.1:$PG_PORT/postgres"
 }
 
@@ -71,13 +77,8 @@ stop_postgres() {
 start_redis() {
   REDIS_DIR=$SERVERS_DIR/redis
   mkdir -p "$REDIS_DIR"
-    export REDIS_DIR
-  for attempt in 1 2 3 4 5; do
-    REDIS_PORT=$(free_port)
-    export REDIS_PORT
-    restart_redis && break
-    ((attempt < 5)) || return 1
-  done
+      export REDIS_DIR
+  start_on_free_port REDIS_PORT restart_redis
   export REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
 }
 
@@ -95,13 +96,8 @@ stop_redis() {
 start_nats() {
   NATS_DIR=$SERVERS_DIR/nats
   mkdir -p "$NATS_DIR"
-    export NATS_DIR
-  for attempt in 1 2 3 4 5; do
-    NATS_PORT=$(free_port)
-    export NATS_PORT
-    restart_nats && break
-    ((attempt < 5)) || return 1
-  done
+      export NATS_DIR
+  start_on_free_port NATS_PORT restart_nats
   export NATS_URL="nats://127.0.0.1:$NATS_PORT"
 }
 

@@ -6,6 +6,7 @@
 
 #include "nostr/event_parse.hpp"
 #include "nostr/kinds.hpp"
+#include "store/event_store.hpp"
 #include "store/lmdb/index_entries.hpp"
 #include "store/lmdb/lmdb_env.hpp"
 

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "nostr/event_parse.hpp"
+#include "store/event_store.hpp"
 #include "store/lmdb/lmdb_env.hpp"
 
 namespace pleb::store::lmdb {

@@ -23,17 +23,6 @@ ValueHash hash_value(std::string_view value) {
   return out;
 }
 
-const nostr::EventLimits& stored_event_limits() {
-  static const nostr::EventLimits limits = [] {
-    constexpr std::size_t kUnlimited = std::numeric_limits<std::size_t>::max();
-    nostr::EventLimits l;
-    l.max_event_bytes = l.max_content_bytes = l.max_tags = l.max_tag_values = l.max_tag_value_bytes =
-        kUnlimited;
-    return l;
-  }();
-  return limits;
-}
-
 bool address_key(const nostr::Bytes32& pubkey, std::uint32_t kind, std::string_view d, Key& out) {
   switch (nostr::kind_class(kind)) {
     case nostr::KindClass::kReplaceable:

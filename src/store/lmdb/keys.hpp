@@ -101,9 +101,7 @@ struct RecordHeader {
   static constexpr std::size_t kSize = 88;  // 32 + 32 + 8 + 8 + 4 + 4 reserved
 };
 
-// Limits for parsing a record's JSON back: it was written by us from a valid event, so none of the
-// client-facing limits (which an operator may have lowered since) apply.
-const nostr::EventLimits& stored_event_limits();
+
 
 // Appends header + JSON of `event` to `out`.
 void encode_record(const nostr::Event& event, std::int64_t expiration, std::string& out);

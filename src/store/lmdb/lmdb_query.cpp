@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "nostr/event_parse.hpp"
+#include "store/event_store.hpp"
 
 namespace pleb::store::lmdb {
 

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "nostr/event_parse.hpp"
+#include "store/event_store.hpp"
 #include "store/postgres/sql_text.hpp"
 
 namespace pleb::store::pg {
@@ -50,17 +51,6 @@ void choose_tag_driver(ConnectionPool& pool, FilterSql& sql) {
 }
 
 }  // namespace
-
-const nostr::EventLimits& stored_event_limits() {
-  static const nostr::EventLimits limits = [] {
-    constexpr std::size_t kUnlimited = std::numeric_limits<std::size_t>::max();
-    nostr::EventLimits l;
-    l.max_event_bytes = l.max_content_bytes = l.max_tags = l.max_tag_values = l.max_tag_value_bytes =
-        kUnlimited;
-    return l;
-  }();
-  return limits;
-}
 
 PgQueryCursor::PgQueryCursor(std::shared_ptr<ConnectionPool> pool, const QuerySettings& settings,
                              std::vector<nostr::Filter> filters, std::int64_t now, bool full_events)

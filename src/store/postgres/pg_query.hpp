@@ -72,8 +72,6 @@ class PgQueryCursor final : public QueryCursor {
 std::uint64_t count_matching(const std::shared_ptr<ConnectionPool>& pool, const QuerySettings& settings,
                              const std::vector<nostr::Filter>& filters, std::int64_t now);
 
-// The limits for parsing stored JSON back: it was written from a valid event, so none of the
-// client-facing limits (which an operator may have lowered since) apply.
-const nostr::EventLimits& stored_event_limits();
+
 
 }  // namespace pleb::store::pg
