@@ -41,13 +41,16 @@ TEST(ConfiguredRoles, ServeTheRouterOverTheWire) {
   EXPECT_EQ(as(testing::new_signer()).status, 403u);
 }
 
-TEST(RoleResolverFailures, AreAnswered500OrTheirProblemAndLogged) {
+// A resolver whose database is down: the request is not at fault, so 503 with Retry-After (a client
+// retries), never a 500; a resolver's own ApiError is answered as it says, and a 503 still gets Retry-After.
+TEST(RoleResolverFailures, AreAnswered503WithRetryAfterOrTheirProblemAndLogged) {
   testing::Signer signer = testing::new_signer();
   std::string log;
   bool unavailable = false;
   RouterOptions options;
   options.public_url = "https://relay.example";
   options.log = [&log](std::string_view line) { log.append(line); };
+  options.unavailable_retry_after = std::chrono::seconds(7);
   options.roles = [&unavailable](const nostr::Bytes32&) -> Principal {
     if (unavailable) throw ApiError{503, "Service Unavailable", "membership records are unavailable"};
     throw std::runtime_error("no connection to the user database");
@@ -63,14 +66,17 @@ TEST(RoleResolverFailures, AreAnswered500OrTheirProblemAndLogged) {
                                                  testing::unix_now() - (unavailable ? 1 : 0))}});
   };
   auto failed = send();
-  EXPECT_EQ(failed.status, 500u);
-  EXPECT_EQ(testing::problem_detail(failed), "the request could not be handled");
-  EXPECT_NE(log.find("GET /api/v1/x failed before its handler: no connection to the user database"),
+  EXPECT_EQ(failed.status, 503u);
+  EXPECT_EQ(failed.header("content-type"), "application/problem+json");
+  EXPECT_EQ(failed.header("retry-after"), "7");
+  EXPECT_EQ(testing::problem_detail(failed), "the membership records are unavailable; try again");
+  EXPECT_NE(log.find("GET /api/v1/x could not look up the caller's role: no connection to the user database"),
             std::string::npos)
       << log;
   unavailable = true;
   auto refused = send();
   EXPECT_EQ(refused.status, 503u);
+  EXPECT_EQ(refused.header("retry-after"), "7");
   EXPECT_EQ(testing::problem_detail(refused), "membership records are unavailable");
 }
 

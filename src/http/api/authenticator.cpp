@@ -44,7 +44,15 @@ Principal Authenticator::principal_for(const nostr::Bytes32& pubkey, Credential 
     principal.role = Role::kAdmin;
     principal.is_member = true;
   } else if (roles_) {
-    principal = roles_(pubkey);
+    try {
+      principal = roles_(pubkey);
+    } catch (const ApiError&) {
+      throw;
+    } catch (const std::exception& error) {
+      throw RolesUnavailable(error.what());
+    } catch (...) {
+      throw RolesUnavailable("the role resolver failed with an unknown exception");
+    }
   }
   principal.pubkey = pubkey;
   principal.credential = credential;

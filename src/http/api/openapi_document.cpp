@@ -37,7 +37,8 @@ std::string_view openapi_document() {
         "responses": {
           "201": { "description": "A session token", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Session" } } } },
           "401": { "$ref": "#/components/responses/Unauthorized" },
-          "429": { "$ref": "#/components/responses/TooManyRequests" }
+          "429": { "$ref": "#/components/responses/TooManyRequests" },
+          "503": { "$ref": "#/components/responses/ServiceUnavailable" }
         }
       }
     },
@@ -52,13 +53,15 @@ std::string_view openapi_document() {
           "200": { "description": "The profile", "headers": { "ETag": { "$ref": "#/components/headers/ETag" } }, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/User" } } } },
           "304": { "$ref": "#/components/responses/NotModified" },
           "400": { "$ref": "#/components/responses/BadRequest" },
-          "404": { "$ref": "#/components/responses/NotFound" }
+          "404": { "$ref": "#/components/responses/NotFound" },
+          "503": { "$ref": "#/components/responses/ServiceUnavailable" }
         }
       }
     },
     "/api/v1/users/me": {
       "patch": {
         "summary": "Update the caller's profile",
+        "description": "Absent fields stay as they are; an empty string or null clears a field. Unknown fields are refused (422). The caller's account is created on first use.",
         "operationId": "updateMe",
         "x-pleb-access": "authenticated",
         "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ProfileUpdate" } } } },
@@ -68,7 +71,8 @@ std::string_view openapi_document() {
           "401": { "$ref": "#/components/responses/Unauthorized" },
           "413": { "$ref": "#/components/responses/PayloadTooLarge" },
           "415": { "$ref": "#/components/responses/UnsupportedMediaType" },
-          "422": { "$ref": "#/components/responses/Unprocessable" }
+          "422": { "$ref": "#/components/responses/Unprocessable" },
+          "503": { "$ref": "#/components/responses/ServiceUnavailable" }
         }
       }
     },
@@ -79,11 +83,15 @@ std::string_view openapi_document() {
         "x-pleb-access": "member",
         "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Nip05Claim" } } } },
         "responses": {
-          "201": { "description": "The name now points at the caller", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Nip05Name" } } } },
+          "201": { "description": "The name now points at the caller (also when it already did); a name held before is released", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Nip05Name" } } } },
+          "400": { "$ref": "#/components/responses/BadRequest" },
           "401": { "$ref": "#/components/responses/Unauthorized" },
           "403": { "$ref": "#/components/responses/Forbidden" },
-          "409": { "$ref": "#/components/responses/Conflict" },
-          "422": { "$ref": "#/components/responses/Unprocessable" }
+          "409": { "description": "The name is taken or reserved (title `Name Taken` or `Name Reserved`), or another change of the caller's name happened at the same time", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
+          "413": { "$ref": "#/components/responses/PayloadTooLarge" },
+          "415": { "$ref": "#/components/responses/UnsupportedMediaType" },
+          "422": { "$ref": "#/components/responses/Unprocessable" },
+          "503": { "$ref": "#/components/responses/ServiceUnavailable" }
         }
       },
       "delete": {
@@ -94,21 +102,24 @@ std::string_view openapi_document() {
           "204": { "description": "Released" },
           "401": { "$ref": "#/components/responses/Unauthorized" },
           "403": { "$ref": "#/components/responses/Forbidden" },
-          "404": { "$ref": "#/components/responses/NotFound" }
+          "404": { "description": "The caller holds no name", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
+          "503": { "$ref": "#/components/responses/ServiceUnavailable" }
         }
       }
     },
     "/api/v1/nip05/{name}": {
       "get": {
-        "summary": "Look up a NIP-05 name",
+        "summary": "Whether a NIP-05 name is available, and who holds it",
+        "description": "The name is compared in lowercase. A name that is taken or reserved is still answered with 200; only a name that can never be claimed is refused (422).",
         "operationId": "getNip05",
         "x-pleb-access": "public",
         "security": [],
-        "parameters": [{ "name": "name", "in": "path", "required": true, "schema": { "type": "string", "pattern": "^[a-z0-9._-]+$" } }],
+        "parameters": [{ "name": "name", "in": "path", "required": true, "schema": { "type": "string" } }],
         "responses": {
-          "200": { "description": "Who the name points at", "headers": { "ETag": { "$ref": "#/components/headers/ETag" } }, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Nip05Name" } } } },
+          "200": { "description": "The name's availability", "headers": { "ETag": { "$ref": "#/components/headers/ETag" } }, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Nip05Availability" } } } },
           "304": { "$ref": "#/components/responses/NotModified" },
-          "404": { "$ref": "#/components/responses/NotFound" }
+          "422": { "description": "Not a valid NIP-05 name", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
+          "503": { "$ref": "#/components/responses/ServiceUnavailable" }
         }
       }
     },
@@ -119,13 +130,14 @@ std::string_view openapi_document() {
         "x-pleb-access": "public",
         "security": [],
         "parameters": [
-          { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 500, "default": 100 } },
-          { "name": "after", "in": "query", "description": "Pubkey of the last member of the previous page", "schema": { "$ref": "#/components/schemas/Hex32" } }
+          { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 200, "default": 50 } },
+          { "name": "cursor", "in": "query", "description": "The next_cursor of the previous page; absent for the first page", "schema": { "type": "string" } }
         ],
         "responses": {
-          "200": { "description": "One page of members", "headers": { "ETag": { "$ref": "#/components/headers/ETag" } }, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/MemberPage" } } } },
+          "200": { "description": "One page of members, oldest first", "headers": { "ETag": { "$ref": "#/components/headers/ETag" } }, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/MemberPage" } } } },
           "304": { "$ref": "#/components/responses/NotModified" },
-          "400": { "$ref": "#/components/responses/BadRequest" }
+          "400": { "description": "A limit out of range, or a cursor this service did not give out", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
+          "503": { "$ref": "#/components/responses/ServiceUnavailable" }
         }
       },
       "post": {
@@ -133,9 +145,25 @@ std::string_view openapi_document() {
         "operationId": "join",
         "x-pleb-access": "authenticated",
         "responses": {
-          "201": { "description": "The caller is a member", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Member" } } } },
+          "200": { "description": "The caller was already a member", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Member" } } } },
+          "201": { "description": "The caller is now a member", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Member" } } } },
           "401": { "$ref": "#/components/responses/Unauthorized" },
-          "409": { "$ref": "#/components/responses/Conflict" }
+          "503": { "$ref": "#/components/responses/ServiceUnavailable" }
+        }
+      }
+    },
+    "/api/v1/members/me": {
+      "delete": {
+        "summary": "Leave the community",
+        "description": "The caller's account, profile and NIP-05 name stay; only the membership ends.",
+        "operationId": "leave",
+        "x-pleb-access": "member",
+        "responses": {
+          "204": { "description": "The caller is no longer a member" },
+          "401": { "$ref": "#/components/responses/Unauthorized" },
+          "403": { "$ref": "#/components/responses/Forbidden" },
+          "409": { "description": "The caller is an admin by configuration (pleb.toml), which the API cannot change", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
+          "503": { "$ref": "#/components/responses/ServiceUnavailable" }
         }
       }
     },
@@ -148,10 +176,15 @@ std::string_view openapi_document() {
         "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/RoleChange" } } } },
         "responses": {
           "200": { "description": "The member with the new role", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Member" } } } },
+          "400": { "$ref": "#/components/responses/BadRequest" },
           "401": { "$ref": "#/components/responses/Unauthorized" },
           "403": { "$ref": "#/components/responses/Forbidden" },
-          "404": { "$ref": "#/components/responses/NotFound" },
-          "422": { "$ref": "#/components/responses/Unprocessable" }
+          "404": { "description": "The pubkey is not a member", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
+          "409": { "description": "The pubkey is an admin by configuration (pleb.toml), which the API cannot change", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
+          "413": { "$ref": "#/components/responses/PayloadTooLarge" },
+          "415": { "$ref": "#/components/responses/UnsupportedMediaType" },
+          "422": { "$ref": "#/components/responses/Unprocessable" },
+          "503": { "$ref": "#/components/responses/ServiceUnavailable" }
         }
       }
     }
@@ -162,7 +195,7 @@ std::string_view openapi_document() {
       "session": { "type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "A token from POST /api/v1/auth/session." }
     },
     "parameters": {
-      "Pubkey": { "name": "pubkey", "in": "path", "required": true, "schema": { "$ref": "#/components/schemas/Hex32" } }
+      "Pubkey": { "name": "pubkey", "in": "path", "required": true, "description": "64 lowercase hex characters, or the same key as an npub (NIP-19)", "schema": { "oneOf": [{ "$ref": "#/components/schemas/Hex32" }, { "$ref": "#/components/schemas/Npub" }] } }
     },
     "headers": {
       "ETag": { "description": "Strong tag of the body; send it back in If-None-Match to get 304 when unchanged", "schema": { "type": "string" } },
@@ -170,6 +203,7 @@ std::string_view openapi_document() {
     },
     "schemas": {
       "Hex32": { "type": "string", "pattern": "^[0-9a-f]{64}$" },
+      "Npub": { "type": "string", "pattern": "^npub1[02-9ac-hj-np-z]{58}$" },
       "Role": { "type": "string", "enum": ["member", "moderator", "admin"] },
       "Problem": {
         "type": "object",
@@ -190,30 +224,62 @@ std::string_view openapi_document() {
       },
       "User": {
         "type": "object",
-        "required": ["pubkey"],
+        "required": ["pubkey", "npub", "display_name", "about", "picture", "nip05", "member", "role", "joined_at", "created_at", "updated_at"],
         "properties": {
           "pubkey": { "$ref": "#/components/schemas/Hex32" },
-          "name": { "type": "string" },
+          "npub": { "$ref": "#/components/schemas/Npub" },
           "display_name": { "type": "string" },
           "about": { "type": "string" },
           "picture": { "type": "string" },
-          "nip05": { "type": "string" },
+          "nip05": { "type": "string", "nullable": true, "description": "The claimed NIP-05 name (local part, lowercase)" },
           "member": { "type": "boolean" },
-          "role": { "$ref": "#/components/schemas/Role" }
+          "role": { "allOf": [{ "$ref": "#/components/schemas/Role" }], "nullable": true, "description": "null when not a member" },
+          "joined_at": { "type": "integer", "nullable": true, "description": "Unix seconds; null when not a member" },
+          "created_at": { "type": "integer", "description": "Unix seconds" },
+          "updated_at": { "type": "integer", "description": "Unix seconds" }
         }
       },
       "ProfileUpdate": {
         "type": "object",
-        "properties": { "name": { "type": "string" }, "display_name": { "type": "string" }, "about": { "type": "string" }, "picture": { "type": "string" } }
+        "additionalProperties": false,
+        "properties": { "display_name": { "type": "string", "nullable": true }, "about": { "type": "string", "nullable": true }, "picture": { "type": "string", "nullable": true } }
       },
       "Nip05Claim": { "type": "object", "required": ["name"], "properties": { "name": { "type": "string", "pattern": "^[a-z0-9._-]+$" } } },
       "Nip05Name": { "type": "object", "required": ["name", "pubkey"], "properties": { "name": { "type": "string" }, "pubkey": { "$ref": "#/components/schemas/Hex32" } } },
+      "Nip05Availability": {
+        "type": "object",
+        "required": ["name", "available", "reason", "pubkey"],
+        "properties": {
+          "name": { "type": "string", "description": "The name as compared (lowercase)" },
+          "available": { "type": "boolean" },
+          "reason": { "type": "string", "enum": ["taken", "reserved"], "nullable": true, "description": "Why it is not available; null when it is" },
+          "pubkey": { "allOf": [{ "$ref": "#/components/schemas/Hex32" }], "nullable": true, "description": "The holder when taken; otherwise null" }
+        }
+      },
       "Member": {
         "type": "object",
-        "required": ["pubkey", "role"],
+        "required": ["pubkey", "role", "joined_at"],
         "properties": { "pubkey": { "$ref": "#/components/schemas/Hex32" }, "role": { "$ref": "#/components/schemas/Role" }, "joined_at": { "type": "integer", "description": "Unix seconds" } }
       },
-      "MemberPage": { "type": "object", "required": ["members"], "properties": { "members": { "type": "array", "items": { "$ref": "#/components/schemas/Member" } } } },
+      "MemberListing": {
+        "type": "object",
+        "required": ["pubkey", "role", "joined_at", "display_name", "nip05"],
+        "properties": {
+          "pubkey": { "$ref": "#/components/schemas/Hex32" },
+          "role": { "$ref": "#/components/schemas/Role" },
+          "joined_at": { "type": "integer", "description": "Unix seconds" },
+          "display_name": { "type": "string" },
+          "nip05": { "type": "string", "nullable": true }
+        }
+      },
+      "MemberPage": {
+        "type": "object",
+        "required": ["members", "next_cursor"],
+        "properties": {
+          "members": { "type": "array", "items": { "$ref": "#/components/schemas/MemberListing" } },
+          "next_cursor": { "type": "string", "nullable": true, "description": "Pass as `cursor` for the next page; null on the last page" }
+        }
+      },
       "RoleChange": { "type": "object", "required": ["role"], "properties": { "role": { "$ref": "#/components/schemas/Role" } } }
     },
     "responses": {
@@ -222,10 +288,10 @@ std::string_view openapi_document() {
       "Unauthorized": { "description": "Missing or refused credentials; the detail says why", "headers": { "WWW-Authenticate": { "schema": { "type": "string" } } }, "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
       "Forbidden": { "description": "The caller's role does not allow this", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
       "NotFound": { "description": "No such resource", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
-      "Conflict": { "description": "Conflicts with the current state", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
       "PayloadTooLarge": { "description": "The body is too large", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
       "UnsupportedMediaType": { "description": "The body is not application/json", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
       "Unprocessable": { "description": "Well-formed but invalid content", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
+      "ServiceUnavailable": { "description": "The user database is unavailable; try again", "headers": { "Retry-After": { "$ref": "#/components/headers/RetryAfter" } }, "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
       "TooManyRequests": { "description": "Rate limited", "headers": { "Retry-After": { "$ref": "#/components/headers/RetryAfter" } }, "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } }
     }
   }

@@ -151,12 +151,21 @@ http::HttpResponse Router::handle(const http::HttpRequest& request) {
     response = impl_->dispatch(request);
   } catch (const ApiError& error) {  // from a role resolver or rate limiter, as from a handler
     response = problem(error.status, error.title, error.detail);
+  } catch (const RolesUnavailable& error) {
+    // The caller is not at fault and may well succeed shortly: a 5xx a client retries, not a 500.
+    impl_->options.log(request.method + " " + request.target +
+                       " could not look up the caller's role: " + error.what());
+    response = problem(503, "Service Unavailable", "the membership records are unavailable; try again");
   } catch (const std::exception& error) {
     impl_->options.log(request.method + " " + request.target + " failed before its handler: " + error.what());
     response = problem(500, "Internal Server Error", "the request could not be handled");
   }
   impl_->cors.decorate(response, request.header("origin"));
   if (response.status == 401) response.headers["WWW-Authenticate"] = "Nostr";
+  if (response.status == 503 && !response.headers.contains("Retry-After")) {
+    response.headers["Retry-After"] =
+        std::to_string(std::max<std::int64_t>(1, impl_->options.unavailable_retry_after.count()));
+  }
   return response;
 }
 

@@ -85,7 +85,9 @@ struct RouteInfo {
 };
 
 // Looks up the role and membership of an authenticated pubkey (the user service provides it; the admin
-// pubkeys of the configuration are settled before it is asked).
+// pubkeys of the configuration are settled before it is asked). It may throw an ApiError to answer with
+// that problem; any other exception means the records cannot be read now, and the router answers
+// 503 Service Unavailable with Retry-After (and logs the exception), as it does for every 503.
 using RoleResolver = std::function<Principal(const nostr::Bytes32& pubkey)>;
 
 // What a rate limiter answers: go ahead, or come back after `retry_after`.
@@ -116,6 +118,7 @@ struct RouterOptions {
   RateLimiter rate_limiter;                                    // null: unlimited
   std::function<std::int64_t()> clock;                         // Unix seconds; null: the system clock
   std::function<void(std::string_view)> log;                   // errors worth an operator's eye; null: stderr
+  std::chrono::seconds unavailable_retry_after{5};             // the Retry-After of a 503 that names none
 };
 
 class Router {
