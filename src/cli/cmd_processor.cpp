@@ -24,6 +24,7 @@ struct ProcessorFlags {
   EngineUrls urls;
   std::size_t batch_size = 1000;
   int batch_timeout_ms = 5;
+  int ack_wait_ms = 30000;
 };
 
 void write_processor_metrics(const processor::IngestStats& stats, const store::BatchWriter& writer,
@@ -61,6 +62,7 @@ void run_processor(ProcessorFlags& flags) {
   bus_options.name = "pleb-processor";
   bus_options.send_asap = true;  // relays wait on every verdict
   bus_options.fetch_batch = static_cast<int>(std::max<std::size_t>(flags.batch_size, 64));
+  bus_options.ack_wait = std::chrono::milliseconds(flags.ack_wait_ms);
   auto bus = bus::NatsBus::connect(bus_options);
   if (!bus) throw UsageError("cannot reach the bus at " + flags.urls.bus + ": " + bus.error());
 
@@ -144,6 +146,11 @@ void register_processor_command(CLI::App& app) {
       ->add_option("--batch-timeout-ms", flags->batch_timeout_ms,
                    "how long a batch waits to fill up (default 5 ms)")
       ->check(CLI::Range(0, 10000));
+  command
+      ->add_option("--ack-wait-ms", flags->ack_wait_ms,
+                   "how long an event taken from the bus may stay unanswered before it is delivered again "
+                   "(default 30000; applies when the processors' consumer is created)")
+      ->check(CLI::Range(100, 3600000));
   command->callback([flags] { run_processor(*flags); });
 }
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Real PostgreSQL, Redis and nats-server (Debian's packages) on loopback, each in its own temporary
 # folder, for the tests that need them. Source this file, then call start_postgres / start_redis /
 # start_nats; each exports its URL (DATABASE_URL, REDIS_URL, NATS_URL). stop_* and restart_* exist for
@@ -7,12 +8,17 @@ export SERVERS_DIR=${SERVERS_DIR:-$(mktemp -d /tmp/pleb-servers.XXXXXX)}
 chmod 755 "$SERVERS_DIR"
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 
-# A port nobody listens on now; the caller retries when a race takes it first.
+# A port nobody listens on now, below the kernel's range of ephemeral ports: a port in that range can
+# be taken at any time as the local end of some outgoing connection (a busy test machine makes
+# thousands), and then a server cannot bind it, at start or at a restart_* after stop_*. The caller
+# tries another port when a race takes it first (start_*).
 free_port() {
-  local port
+  local port ephemeral_low
+  ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  ((ephemeral_low > 12000)) || ephemeral_low=32768
   for _ in $(seq 1 200); do
-    port=$((20000 + RANDOM % 40000))
-    if ! ss -Htln "sport = :$port" 2>/dev/null | grep -q .; then
+    port=$((10000 + RANDOM % (ephemeral_low - 10000)))
+    if ! ss -Htan "sport = :$port" 2>/dev/null | grep -q .; then
       echo "$port"
       return 0
     fi
@@ -20,25 +26,17 @@ free_port() {
   return 1
 }
 
-# start_on_free_port VARIABLE START_FUNCTION: a port picked free can be taken before the server binds
-# it, so on failure pick another and try again (five times at most).
-start_on_free_port() {
-  local variable=$1 start=$2 log="$SERVERS_DIR/$2.log"
-  for attempt in 1 2 3 4 5; do
-    export "$variable=$(free_port)"
-    "$start" 2>"$log" && return 0
-  done
-  cat "$log" >&2
-  return 1
-}
-
+# Waits until something answers on the port; with a pid, fails as soon as that process has exited, and
+# with a log file, shows its end when the server did not start.
 wait_for_port() {
-  local port=$1 what=$2
-  for _ in $(seq 1 200); do
+  local port=$1 what=$2 pid=${3:-} log=${4:-}
+  for _ in $(seq 1 400); do
+    if [[ -n $pid ]] && ! kill -0 "$pid" 2>/dev/null; then break; fi
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
     sleep 0.05
   done
   echo "servers.sh: $what did not start on port $port" >&2
+  [[ -n $log && -f $log ]] && tail -n 20 "$log" >&2
   return 1
 }
 
@@ -55,8 +53,12 @@ start_postgres() {
     cat "$SERVERS_DIR/initdb.log" >&2
     return 1
   }
-      export PG_DIR
-  start_on_free_port PG_PORT restart_postgres
+  export PG_DIR
+  for _ in 1 2 3; do
+    PG_PORT=$(free_port)
+    export PG_PORT
+    restart_postgres && break
+  done || return 1
   export DATABASE_URL="postgresql://pleb@127.0.0.1:$PG_PORT/postgres"
 }
 
@@ -77,15 +79,19 @@ stop_postgres() {
 start_redis() {
   REDIS_DIR=$SERVERS_DIR/redis
   mkdir -p "$REDIS_DIR"
-      export REDIS_DIR
-  start_on_free_port REDIS_PORT restart_redis
+  export REDIS_DIR
+  for _ in 1 2 3; do
+    REDIS_PORT=$(free_port)
+    export REDIS_PORT
+    restart_redis && break
+  done || return 1
   export REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
 }
 
 restart_redis() {
   redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$REDIS_DIR" --save '' --appendonly no \
-        --daemonize yes --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/redis.log" >/dev/null || return 1
-  wait_for_port "$REDIS_PORT" redis-server && own_server "$REDIS_DIR/redis.pid" "$REDIS_PORT"
+    --daemonize yes --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/redis.log" >/dev/null
+  wait_for_port "$REDIS_PORT" redis-server "" "$REDIS_DIR/redis.log"
 }
 
 stop_redis() {
@@ -96,33 +102,25 @@ stop_redis() {
 start_nats() {
   NATS_DIR=$SERVERS_DIR/nats
   mkdir -p "$NATS_DIR"
-      export NATS_DIR
-  start_on_free_port NATS_PORT restart_nats
+  export NATS_DIR
+  for _ in 1 2 3; do
+    NATS_PORT=$(free_port)
+    export NATS_PORT
+    restart_nats && break
+  done || return 1
   export NATS_URL="nats://127.0.0.1:$NATS_PORT"
 }
 
 # JetStream keeps its streams in $NATS_DIR/jetstream, so a restart finds them again.
 restart_nats() {
   nats-server -a 127.0.0.1 -p "$NATS_PORT" -js -sd "$NATS_DIR/jetstream" -P "$NATS_DIR/nats.pid" \
-        -l "$NATS_DIR/nats.log" >/dev/null 2>&1 &
-  wait_for_port "$NATS_PORT" nats-server && own_server "$NATS_DIR/nats.pid" "$NATS_PORT"
+    -l "$NATS_DIR/nats.log" </dev/null >/dev/null 2>&1 &
+  wait_for_port "$NATS_PORT" nats-server $! "$NATS_DIR/nats.log"
 }
 
 stop_nats() {
   [[ -f ${NATS_DIR:-/nonexistent}/nats.pid ]] && stop_pidfile "$NATS_DIR/nats.pid"
   return 0
-}
-
-# The port answered; make sure it is our server that answers, not whoever took the port first.
-own_server() {
-  local pidfile=$1 port=$2 pid
-  for _ in $(seq 1 100); do
-    pid=$(cat "$pidfile" 2>/dev/null) && kill -0 "$pid" 2>/dev/null &&
-      ss -Htlnp "sport = :$port" 2>/dev/null | grep -q "pid=$pid," && return 0
-    sleep 0.05
-  done
-  echo "servers.sh: port $port is not held by the server of $pidfile" >&2
-  return 1
 }
 
 stop_pidfile() {
