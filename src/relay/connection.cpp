@@ -1,6 +1,7 @@
 #include "relay/connection.hpp"
 
 #include <algorithm>
+#include <iostream>
 
 #include "nostr/event_parse.hpp"
 #include "nostr/json_writer.hpp"
@@ -50,6 +51,13 @@ std::string rate_limited(const cache::RateDecision& decision) {
   message += std::to_string(decision.retry_after);
   message += decision.retry_after == 1 ? " second" : " seconds";
   return message;
+}
+
+// The store's own words (a database host and port, a file path) are for the operator's log; the client
+// learns only that it should try again.
+std::string storage_failure_reply(const std::exception& failure) {
+  std::cerr << "pleb: a query failed in the event store: " << failure.what() << "\n";
+  return "error: the event store could not answer, try again later";
 }
 
 std::string id_of_author(const nostr::Event& event) {
@@ -350,7 +358,7 @@ void Connection::continue_query(std::shared_ptr<Subscription> subscription) {
   } catch (const std::exception& e) {
     // Storage failed: this subscription ends with a reason; the connection and the others go on.
     relay_->subscriptions().remove(socket_->id(), subscription->id);
-    send(nostr::closed_message(subscription->id, std::string("error: ") + e.what()));
+    send(nostr::closed_message(subscription->id, storage_failure_reply(e)));
     subscriptions_.erase(it);
     return;
   }
@@ -421,7 +429,7 @@ void Connection::handle_count(nostr::CountMessage request) {
   try {
     count = count_visible(request.filters, restricted, now);
   } catch (const std::exception& e) {
-    send(nostr::closed_message(id, std::string("error: ") + e.what()));
+    send(nostr::closed_message(id, storage_failure_reply(e)));
     return;
   }
   send(nostr::count_message(id, count));
