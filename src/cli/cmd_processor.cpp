@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "bus/nats/nats_bus.hpp"
+#include "cache/memory/memory_event_cache.hpp"
 #include "cli/commands.hpp"
 #include "cli/scale_out_flags.hpp"
 #include "cli/serve_config.hpp"
@@ -42,12 +43,27 @@ void write_processor_metrics(const processor::IngestStats& stats, const store::B
   out.family("pleb_processor_redelivered_total", "Messages that came again after a missing acknowledgement.",
              "counter");
   out.sample("pleb_processor_redelivered_total", load(stats.redelivered));
+  out.family("pleb_processor_cache_duplicates_total",
+             "Resent events answered duplicate: from the id cache, without the database.", "counter");
+  out.sample("pleb_processor_cache_duplicates_total", load(stats.duplicates_from_cache));
   auto batches = writer.stats();
   out.family("pleb_writer_batches_total", "Write transactions (batches).", "counter");
   out.sample("pleb_writer_batches_total", batches.batches);
   out.family("pleb_writer_largest_batch", "Largest batch written in one transaction.", "gauge");
   out.sample("pleb_writer_largest_batch", static_cast<std::uint64_t>(batches.largest_batch));
   processor::write_decision_metrics(pipeline, out);
+}
+
+// Ids this processor stored, in its memory only. Redis (the shared level) is left out on purpose: a
+// round trip per event on the bus thread and another on the writer thread would cost more than the
+// duplicate check it saves, which the store makes inside the batch's transaction anyway.
+std::shared_ptr<cache::EventCache> make_id_cache() {
+  cache::MemoryEventCacheOptions memory;
+  memory.max_bytes = 64 << 20;
+  // Another processor's deletion never reaches this cache: bound how long a deleted id may still be
+  // answered `duplicate:` rather than `blocked:`. Both refuse the event.
+  memory.ttl = std::chrono::minutes(10);
+  return std::make_shared<cache::MemoryEventCache>(memory);
 }
 
 void run_processor(ProcessorFlags& flags) {
@@ -80,7 +96,9 @@ void run_processor(ProcessorFlags& flags) {
     std::lock_guard lock(pipeline_mutex);
     return pipeline;
   };
-  processor::IngestService ingest(**bus, writer, current_pipeline);
+  processor::IngestOptions ingest_options;
+  ingest_options.seen = make_id_cache();
+  processor::IngestService ingest(**bus, writer, current_pipeline, ingest_options);
 
   http::Server server(
       config.server,

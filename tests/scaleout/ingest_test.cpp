@@ -10,6 +10,7 @@
 #include "../store/temp_dir.hpp"
 #include "../store/test_events.hpp"
 #include "bus/memory/memory_bus.hpp"
+#include "cache/memory/memory_event_cache.hpp"
 #include "nostr/json_writer.hpp"
 #include "processor/ingest/envelope.hpp"
 #include "processor/ingest/ingest_service.hpp"
@@ -64,8 +65,11 @@ class IngestTest : public ::testing::Test {
     writer_->stop();
   }
 
-  void start_processor() {
-    service_ = std::make_unique<processor::IngestService>(*bus_, *writer_, [this] { return pipeline_; });
+  void start_processor(std::shared_ptr<cache::EventCache> seen = {}) {
+    processor::IngestOptions options;
+    options.seen = std::move(seen);
+    service_ = std::make_unique<processor::IngestService>(
+        *bus_, *writer_, [this] { return pipeline_; }, options);
     ASSERT_TRUE(service_->start());
   }
 
@@ -177,6 +181,23 @@ TEST_F(IngestTest, MalformedMessagesOnTheBusAreRefusedAndAcknowledged) {
   std::this_thread::sleep_for(500ms);
   EXPECT_EQ(service_->stats().redelivered.load(), 0u);
   EXPECT_EQ(service_->stats().received.load(), 1u);
+}
+
+TEST_F(IngestTest, TheIdCacheAnswersResentEventsAndForgetsDeletedOnes) {
+  auto seen = std::make_shared<cache::MemoryEventCache>();
+  start_processor(seen);
+  auto event = signed_event(key_of(3), 1, now(), {}, "cached");
+  ASSERT_TRUE(submit(event).ok());
+  EXPECT_TRUE(seen->get(nostr::to_hex(event.id)).has_value());
+  auto again = submit(event);
+  EXPECT_EQ(again.message, "duplicate: already have this event");
+  EXPECT_EQ(service_->stats().duplicates_from_cache.load(), 1u);
+  // Once deleted, the cache forgets it and the store answers: deleted events stay deleted.
+  ASSERT_TRUE(submit(signed_event(key_of(3), 5, now(), {store::testing::e_tag(event)})).ok());
+  EXPECT_FALSE(seen->get(nostr::to_hex(event.id)).has_value());
+  auto back = submit(event);
+  EXPECT_EQ(back.message.rfind("blocked:", 0), 0u) << back.message;
+  EXPECT_EQ(service_->stats().duplicates_from_cache.load(), 1u);
 }
 
 TEST_F(IngestTest, StoppedRelayWriterRefusesAtOnce) {

@@ -56,6 +56,10 @@ void IngestService::handle(const bus::Delivery& delivery) {
   auto received = decode_received(delivery.message(), options_.limits);
   if (!received) return refuse("invalid: " + received.error());
   nostr::Event& event = received->event;
+  if (options_.seen && options_.seen->get(nostr::to_hex(event.id))) {
+    ++stats_.duplicates_from_cache;
+    return refuse(store::default_message(store::WriteStatus::kDuplicate));
+  }
   if (options_.verify) {
     if (auto verified = nostr::verify_event(event); !verified) return refuse("invalid: " + verified.error());
   }
@@ -95,12 +99,24 @@ void IngestService::conclude(const bus::Delivery& delivery, nostr::Event event, 
   }
 
   unsigned attempt = delivery.attempt();
-  writer_.submit(std::move(event), [this, delivery, attempt](store::WriteResult result) {
+  std::string id = nostr::to_hex(event.id);
+  std::vector<std::string> deleted;  // the ids a deletion names, to forget once it is stored
+  if (event.kind == nostr::kKindDeletion) {
+    for (const auto& tag : event.tags) {
+      if (tag.size() >= 2 && tag[0] == "e") deleted.push_back(tag[1]);
+    }
+  }
+  writer_.submit(std::move(event), [this, delivery, attempt, id = std::move(id),
+                                    deleted = std::move(deleted)](store::WriteResult result) {
     // A redelivered event that is already stored was stored by the attempt that died before its
     // acknowledgement: for the waiting relay that is success, and its announcement may never have left.
     bool stored = result.ok() || (attempt > 1 && result.status == store::WriteStatus::kDuplicate);
     if (stored) {
       ++stats_.stored;
+      if (options_.seen) {
+        for (const auto& gone : deleted) options_.seen->erase(gone);
+        options_.seen->put(id, delivery.message().payload);
+      }
       (void)bus_.publish(bus::subjects::event_validated, bus::Message{delivery.message().payload});
       answer(delivery, true, "");
       (void)delivery.ack();

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "bus/bus.hpp"
+#include "cache/event_cache.hpp"
 #include "nostr/event.hpp"
 #include "processor/write_policy.hpp"
 #include "store/event_writer.hpp"
@@ -23,6 +24,12 @@ struct IngestOptions {
   bool verify = true;
   nostr::EventLimits limits;
   std::function<std::int64_t()> clock;  // seconds since the epoch; tests substitute their own
+  // Ids already stored (memory, then Redis shared by every processor): a resent event is answered
+  // `duplicate:` before its signature check and without a database round trip. Stored events are put,
+  // deletions erase what they name. Null: every event goes to the store, which refuses duplicates itself.
+  // A stale entry can only turn another refusal (deleted, superseded) into `duplicate:`: the event is
+  // refused either way.
+  std::shared_ptr<cache::EventCache> seen;
 };
 
 struct IngestStats {
@@ -31,6 +38,7 @@ struct IngestStats {
   std::atomic<std::uint64_t> rejected{0};
   std::atomic<std::uint64_t> storage_errors{0};  // left unacknowledged, so the bus delivers them again
   std::atomic<std::uint64_t> redelivered{0};
+  std::atomic<std::uint64_t> duplicates_from_cache{0};
 };
 
 class IngestService {
