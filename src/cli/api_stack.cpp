@@ -6,6 +6,8 @@
 #include "cache/memory/memory_rate_limiter.hpp"
 #include "http/api/router.hpp"
 #include "nostr/bytes.hpp"
+#include "services/moderation/moderation_service.hpp"
+#include "services/moderation/routes.hpp"
 #include "services/users/routes.hpp"
 #include "services/users/user_service.hpp"
 #include "services/users/well_known.hpp"
@@ -53,6 +55,11 @@ ApiStack::ApiStack(const ApiConfig& config, const std::string& data_dir, ApiBack
   };
   router_ = std::make_unique<api::Router>(std::move(options));
   users::add_user_routes(*router_, *users_);
+  if (backends.max_held) {
+    moderation_ = std::make_unique<moderation::ModerationService>(
+        *db_, moderation::ModerationConfig{*backends.max_held});
+    moderation::add_moderation_routes(*router_, *moderation_);
+  }
 }
 
 ApiStack::~ApiStack() = default;

@@ -23,6 +23,10 @@ class UserService;
 namespace pleb::api {
 class Router;
 }
+namespace pleb::moderation {
+class ModerationService;
+struct ModerationConfig;
+}  // namespace pleb::moderation
 
 namespace pleb::cli {
 
@@ -46,6 +50,9 @@ struct ApiBackends {
   std::shared_ptr<cache::RateLimiter> limiter;
   std::shared_ptr<nostr::nip98::ReplayMemory> replay;
   std::function<void(const nostr::Bytes32& pubkey)> on_registered;
+  // Events held for moderators, at most this many waiting; unset: no moderation queue (a scaled-out
+  // relay refuses the writes it would hold).
+  std::optional<std::size_t> max_held;
 };
 
 class ApiStack {
@@ -61,10 +68,13 @@ class ApiStack {
   // Every stored event, so profiles follow their authors' kind-0 events.
   void on_stored_event(const nostr::Event& event);
   api::Router& router() { return *router_; }
+  // The moderation queue; null unless ApiBackends::max_held was set.
+  moderation::ModerationService* moderation() { return moderation_.get(); }
 
  private:
   std::unique_ptr<store::ServiceDb> db_;
   std::unique_ptr<users::UserService> users_;
+  std::unique_ptr<moderation::ModerationService> moderation_;
   std::shared_ptr<cache::RateLimiter> limiter_;
   std::unique_ptr<api::Router> router_;
 };

@@ -11,6 +11,8 @@
 #include "cli/serve_config.hpp"
 #include "metrics/exposition.hpp"
 #include "relay/relay.hpp"
+#include "services/moderation/moderation_service.hpp"
+#include "services/moderation/sweeper.hpp"
 #include "store/batch_writer.hpp"
 #include "store/lmdb/lmdb_store.hpp"
 
@@ -80,8 +82,31 @@ void serve(const ServeFlags& flags) {
   auto store = store::open_lmdb_store(store_options);
   store::BatchWriter writer(*store);
   ExpirySweeper sweeper(*store);
-  ApiStack api(config.api, config.data_dir);
+  ApiBackends backends;
+  const auto& trust = config.policy.trust;
+  // The moderation queue exists when the web of trust holds writes; a reload cannot add it later.
+  if (trust && trust->hold) backends.max_held = trust->hold_max;
+  ApiStack api(config.api, config.data_dir, std::move(backends));
+  std::unique_ptr<moderation::AdmitSweeper> admit_sweeper;
   RelayHost host;
+  if (auto* moderation = api.moderation()) {
+    std::int64_t admit_after = trust->hold_admit_after_seconds;
+    host.on_relay = [moderation, admit_after, &admit_sweeper](relay::Relay& relay) {
+      relay.set_hold_sink([moderation](const nostr::Event& event, std::string_view reason) {
+        return moderation->hold(event, reason);
+      });
+      moderation->set_admitter([&relay](nostr::Event event, moderation::AdmitDone done) {
+        relay.admit(std::move(event), std::move(done));
+      });
+      if (admit_after > 0)
+        admit_sweeper = std::make_unique<moderation::AdmitSweeper>(*moderation, admit_after);
+    };
+    // Before the writer stops and the relay goes: nothing is admitted after.
+    host.on_stop = [moderation, &admit_sweeper] {
+      if (admit_sweeper) admit_sweeper->stop();
+      moderation->set_admitter({});
+    };
+  }
   host.extra_routes = [&api](const http::HttpRequest& request) { return api.handle(request); };
   host.on_stored = [&api](const nostr::Event& event) {
     if (event.kind == 0) api.on_stored_event(event);
@@ -89,6 +114,8 @@ void serve(const ServeFlags& flags) {
   host.extra_metrics = [&writer](metrics::TextWriter& out) { write_writer_metrics(writer, out); };
   host.storage_description = "data in " + config.data_dir;
   run_relay_host(config, flags.config, *store, writer, host);
+  if (admit_sweeper) admit_sweeper->stop();
+  if (auto* moderation = api.moderation()) moderation->set_admitter({});
 }
 
 }  // namespace

@@ -168,11 +168,13 @@ void read_trust(const toml::table& table, processor::PolicyConfig& policy) {
   read_number(section, name, "max_trusted", trust.max_trusted, 1, 100000000);
   if (auto action = section["action"]) {
     auto text = action.value<std::string>();
-    if (!text || *text != "reject") {
-      throw UsageError(
-          "config: [policy.trust] action must be \"reject\" (holding events for review is not there yet)");
+    if (!text || (*text != "reject" && *text != "hold")) {
+      throw UsageError("config: [policy.trust] action must be \"reject\" or \"hold\"");
     }
+    trust.hold = *text == "hold";
   }
+  read_number(section, name, "hold_admit_after_seconds", trust.hold_admit_after_seconds, 0, 365 * 86400);
+  read_number(section, name, "hold_max", trust.hold_max, 1, 10000000);
   if (trust.seeds.empty() && policy.members.empty()) {
     throw UsageError("config: [policy.trust] needs seeds, or members in [policy]");
   }

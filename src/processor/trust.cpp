@@ -114,8 +114,10 @@ void TrustPolicy::rebuild_loop() {
 Decision TrustPolicy::check(const nostr::Event& event, const EventSource&) {
   if (!config_.kinds.empty() && !config_.kinds.contains(event.kind)) return Decision::accept();
   if (graph()->trusted.contains(event.pubkey)) return Decision::accept();
-  return Decision::reject(
-      "restricted: this relay accepts events only from its members and the people they follow", "untrusted");
+  std::string refusal =
+      "restricted: this relay accepts events only from its members and the people they follow";
+  if (config_.hold) return Decision::hold(std::move(refusal), "untrusted");
+  return Decision::reject(std::move(refusal), "untrusted");
 }
 
 }  // namespace pleb::processor

@@ -1,8 +1,9 @@
 #pragma once
 // Web of trust: writes are accepted from the seed pubkeys (the community's members), the people they
 // follow (distance 1) and, at distance 2, the people those follow; everyone else is refused with
-// `restricted:`. The graph comes from the latest kind-3 follow lists in the store, read once when the
-// pipeline starts and again, on a thread of its own, whenever a list that matters is stored.
+// `restricted:`, or held for moderators when `hold` is set (where the relay can hold them). The graph comes
+// from the latest kind-3 follow lists in the store, read once when the pipeline starts and again, on a thread
+// of its own, whenever a list that matters is stored.
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -19,6 +20,11 @@ struct TrustConfig {
   int distance = 1;                   // 0: seeds only; 1: and whom they follow; 2: and whom those follow
   std::set<std::uint32_t> kinds;      // kinds the rule applies to; empty: every kind
   std::size_t max_trusted = 1000000;  // bounds memory: the graph stops growing past it
+  bool hold = false;                  // hold writes from outside the distance instead of refusing them
+  // For the process that keeps the held events (`pleb serve`), not for this stage: after how long a
+  // held event is admitted without a moderator (0: never), and how many may wait at most.
+  std::int64_t hold_admit_after_seconds = 0;
+  std::size_t hold_max = 10000;
 };
 
 class TrustPolicy : public WritePolicy {

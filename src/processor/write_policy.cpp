@@ -76,7 +76,7 @@ void Pipeline::continue_from(std::size_t index, const nostr::Event& event, const
 }
 
 void Pipeline::record(std::string_view stage, const Decision& decision, const nostr::Event& event) {
-  static constexpr const char* kVerdicts[] = {"accept", "reject", "shadow-reject"};
+  static constexpr const char* kVerdicts[] = {"accept", "reject", "shadow-reject", "hold"};
   std::string key(stage);
   key.append("/").append(kVerdicts[static_cast<int>(decision.verdict)]);
   if (!decision.reason.empty()) key.append("/").append(decision.reason);

@@ -1,6 +1,7 @@
 #pragma once
 // The write-policy pipeline: a chain of named stages, each of which may accept an event, reject it
-// (OK false with a NIP-01 prefix) or shadow-reject it (OK true, neither stored nor broadcast). The same
+// (OK false with a NIP-01 prefix), shadow-reject it (OK true, neither stored nor broadcast) or hold it
+// for moderators (stored apart, served only once approved). The same
 // pipeline runs in `pleb serve` and in `pleb processor`; it knows no socket.
 #include <atomic>
 #include <cstdint>
@@ -18,11 +19,13 @@
 
 namespace pleb::processor {
 
-enum class Verdict { kAccept, kReject, kShadowReject };
+enum class Verdict { kAccept, kReject, kShadowReject, kHold };
 
 struct Decision {
   Verdict verdict = Verdict::kAccept;
-  std::string message;  // with its NIP-01 prefix for a rejection
+  // With its NIP-01 prefix for a rejection. For a hold: the refusal to give where nothing can hold events
+  // (a scaled-out relay), so a hold is never mistaken for an acceptance.
+  std::string message;
   // A short fixed label for counts and logs ("kind", "difficulty", "timeout"). Always a string literal:
   // counting by the message itself would grow without bound (it may hold numbers or a plugin's text).
   std::string_view reason;
@@ -31,6 +34,9 @@ struct Decision {
     return {Verdict::kReject, std::move(message), reason};
   }
   static Decision shadow_reject(std::string_view reason = {}) { return {Verdict::kShadowReject, {}, reason}; }
+  static Decision hold(std::string refusal, std::string_view reason = {}) {
+    return {Verdict::kHold, std::move(refusal), reason};
+  }
 };
 
 // Where an event came from, as strfry's plugins see it.

@@ -213,6 +213,20 @@ void Connection::conclude_event(nostr::Event event, processor::Decision decision
     stats.event_duration.observe(seconds_since(arrived));
     return;
   }
+  if (decision.verdict == processor::Verdict::kHold) {
+    // Kept apart for moderators: not stored with the others, not sent to anyone until approved.
+    const auto& sink = relay_->hold_sink();
+    std::string refusal = sink ? sink(event, decision.reason) : decision.message;
+    if (refusal.empty()) {
+      ++stats.events_held;
+      send(nostr::ok_message(id, true, "held for moderation"));
+    } else {
+      stats.count_rejection(refusal);
+      send(nostr::ok_message(id, false, refusal));
+    }
+    stats.event_duration.observe(seconds_since(arrived));
+    return;
+  }
   if (decision.verdict == processor::Verdict::kShadowReject) {
     // The author is told it worked; nothing is stored or sent to anyone.
     ++stats.events_shadow_rejected;

@@ -1,6 +1,8 @@
 #include "relay/relay.hpp"
 
 #include "nostr/event_parse.hpp"
+#include "nostr/json_writer.hpp"
+#include "nostr/kinds.hpp"
 #include "relay/connection.hpp"
 
 namespace pleb::relay {
@@ -39,6 +41,36 @@ void Relay::set_pipeline(std::shared_ptr<processor::Pipeline> pipeline) {
   std::lock_guard lock(pipeline_mutex_);
   pipeline_observes_ = pipeline->observes_stored();
   pipeline_ = std::move(pipeline);
+}
+
+void Relay::admit(nostr::Event event, AdmitDone done) {
+  auto published = std::make_shared<Published>();
+  published->json = nostr::to_json(event);
+  published->event = std::move(event);
+  bool ephemeral = nostr::is_ephemeral(published->event.kind);
+  if (ephemeral && !writer_.handles_ephemeral()) {
+    ++stats_.events_ephemeral;
+    subscriptions_.publish(published);
+    done(true, "");
+    return;
+  }
+  // The same order as for an EVENT: subscribers once the batch is applied, the outcome after the commit.
+  auto self = shared_from_this();
+  auto applied = [self, published](const store::WriteResult& result) {
+    if (result.ok()) self->subscriptions().publish(published);
+  };
+  auto committed = [self, published, ephemeral, done = std::move(done)](store::WriteResult result) {
+    if (result.ok()) {
+      ++(ephemeral ? self->stats_.events_ephemeral : self->stats_.events_stored);
+      if (!ephemeral) {
+        self->note_stored(published->event);
+        if (self->stored_listener_) self->stored_listener_(published->event);
+      }
+    }
+    done(result.ok(), result.message);
+  };
+  writer_.submit(published->event, store::EventOrigin{"Moderation", {}, {}}, std::move(committed),
+                 std::move(applied));
 }
 
 }  // namespace pleb::relay

@@ -24,6 +24,7 @@ struct RelayStats {
   std::atomic<std::uint64_t> events_stored{0};
   std::atomic<std::uint64_t> events_ephemeral{0};
   std::atomic<std::uint64_t> events_shadow_rejected{0};
+  std::atomic<std::uint64_t> events_held{0};
   std::atomic<std::uint64_t> events_rejected{0};
   std::atomic<std::uint64_t> active_connections{0};
   std::atomic<std::uint64_t> queries{0};
@@ -67,6 +68,18 @@ class Relay : public http::WebSocketHandler, public std::enable_shared_from_this
   using StoredListener = std::function<void(const nostr::Event&)>;
   void set_stored_listener(StoredListener listener) { stored_listener_ = std::move(listener); }
   const StoredListener& stored_listener() const { return stored_listener_; }
+  // Where events the pipeline holds for moderators go (`pleb serve`): answers an empty string when the
+  // event is kept (its author is told `OK true`), else the refusal with its NIP-01 prefix. Without a
+  // sink a hold is refused with the stage's message. Called on the connection's I/O thread. Set before
+  // the server starts.
+  using HoldSink = std::function<std::string(const nostr::Event&, std::string_view reason)>;
+  void set_hold_sink(HoldSink sink) { hold_sink_ = std::move(sink); }
+  const HoldSink& hold_sink() const { return hold_sink_; }
+  // Writes an event that skipped the pipeline (a moderator approved it) exactly as an accepted EVENT
+  // is written: stored durably, published to live subscriptions, told to the stored listener. `done`
+  // runs once, on the writer's thread, with the OK's outcome and message.
+  using AdmitDone = std::function<void(bool ok, std::string message)>;
+  void admit(nostr::Event event, AdmitDone done);
   // Tells the stages that learn from stored events about one; nearly free when none does.
   void note_stored(const nostr::Event& event) {
     if (pipeline_observes_.load(std::memory_order_relaxed)) pipeline()->stored(event);
@@ -82,6 +95,7 @@ class Relay : public http::WebSocketHandler, public std::enable_shared_from_this
   std::shared_ptr<processor::Pipeline> pipeline_ = std::make_shared<processor::Pipeline>();
   std::shared_ptr<cache::RateLimiter> limiter_;
   StoredListener stored_listener_;
+  HoldSink hold_sink_;
   std::atomic<bool> pipeline_observes_{false};
 };
 

@@ -42,6 +42,7 @@ void Relay::write_metrics(metrics::TextWriter& out) const {
   out.sample("nostr_events_processed_total", load(stats_.events_ephemeral), {{"result", "ephemeral"}});
   out.sample("nostr_events_processed_total", load(stats_.events_shadow_rejected),
              {{"result", "shadow_rejected"}});
+  out.sample("nostr_events_processed_total", load(stats_.events_held), {{"result", "held"}});
   for (std::size_t i = 0; i < kRejectionPrefixes.size(); ++i) {
     out.sample("nostr_events_processed_total", load(stats_.rejected_by_prefix[i]),
                {{"result", "rejected"}, {"reason", kRejectionPrefixes[i]}});

@@ -5,6 +5,7 @@
 
 #include "http/api/openapi.hpp"
 #include "scratch_db.hpp"
+#include "services/moderation/routes.hpp"
 #include "services/users/routes.hpp"
 #include "services/users/user_service.hpp"
 
@@ -18,15 +19,18 @@ TEST(UsersOpenApi, DocumentDescribesExactlyTheRoutesTheUserServiceServes) {
   ScratchDb scratch(Backend::kSqlite);
   auto db = scratch.open();
   UserService users(*db, UsersConfig{});
+  moderation::ModerationService moderation(*db, moderation::ModerationConfig{});
   api::Router router;
   add_user_routes(router, users);
+  moderation::add_moderation_routes(router, moderation);
 
   for (const std::string& disagreement :
        api::compare_with_openapi(router.routes(), api::openapi_document())) {
     ADD_FAILURE() << disagreement;
   }
-  // The gateway's two routes and the user service's nine; a router that lost them would agree vacuously.
-  EXPECT_EQ(router.routes().size(), 11u);
+  // The gateway's two routes, the user service's nine and the moderation service's three; a router that
+  // lost them would agree vacuously.
+  EXPECT_EQ(router.routes().size(), 14u);
 }
 
 }  // namespace

@@ -187,6 +187,61 @@ std::string_view openapi_document() {
           "503": { "$ref": "#/components/responses/ServiceUnavailable" }
         }
       }
+    },
+    "/api/v1/moderation/held": {
+      "get": {
+        "summary": "Events held for moderation, oldest first",
+        "description": "Writes the web of trust held ([policy.trust] action = \"hold\"): stored apart, served to nobody until approved. Only `pleb serve` keeps them.",
+        "operationId": "listHeld",
+        "x-pleb-access": "moderator",
+        "parameters": [
+          { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 200, "default": 50 } },
+          { "name": "cursor", "in": "query", "description": "next_cursor of the previous page", "schema": { "type": "string" } }
+        ],
+        "responses": {
+          "200": { "description": "One page of held events", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/HeldPage" } } } },
+          "400": { "$ref": "#/components/responses/BadRequest" },
+          "401": { "$ref": "#/components/responses/Unauthorized" },
+          "403": { "$ref": "#/components/responses/Forbidden" },
+          "503": { "$ref": "#/components/responses/ServiceUnavailable" }
+        }
+      }
+    },
+    "/api/v1/moderation/held/{id}/approve": {
+      "post": {
+        "summary": "Approve a held event",
+        "description": "The event is stored and sent to live subscribers like any accepted EVENT. 503 when it could not be written; it then waits again.",
+        "operationId": "approveHeld",
+        "x-pleb-access": "moderator",
+        "parameters": [{ "$ref": "#/components/parameters/EventId" }],
+        "responses": {
+          "200": { "description": "The decision", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/HeldDecision" } } } },
+          "400": { "$ref": "#/components/responses/BadRequest" },
+          "401": { "$ref": "#/components/responses/Unauthorized" },
+          "403": { "$ref": "#/components/responses/Forbidden" },
+          "404": { "description": "No held event has this id", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
+          "409": { "description": "The event was already approved or rejected", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
+          "503": { "$ref": "#/components/responses/ServiceUnavailable" }
+        }
+      }
+    },
+    "/api/v1/moderation/held/{id}/reject": {
+      "post": {
+        "summary": "Reject a held event",
+        "description": "The event is never served; its author's later held events are no longer admitted automatically.",
+        "operationId": "rejectHeld",
+        "x-pleb-access": "moderator",
+        "parameters": [{ "$ref": "#/components/parameters/EventId" }],
+        "responses": {
+          "200": { "description": "The decision", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/HeldDecision" } } } },
+          "400": { "$ref": "#/components/responses/BadRequest" },
+          "401": { "$ref": "#/components/responses/Unauthorized" },
+          "403": { "$ref": "#/components/responses/Forbidden" },
+          "404": { "description": "No held event has this id", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
+          "409": { "description": "The event was already approved or rejected", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
+          "503": { "$ref": "#/components/responses/ServiceUnavailable" }
+        }
+      }
     }
   },
   "components": {
@@ -195,6 +250,7 @@ std::string_view openapi_document() {
       "session": { "type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "A token from POST /api/v1/auth/session." }
     },
     "parameters": {
+      "EventId": { "name": "id", "in": "path", "required": true, "description": "The event id: 64 lowercase hex characters", "schema": { "$ref": "#/components/schemas/Hex32" } },
       "Pubkey": { "name": "pubkey", "in": "path", "required": true, "description": "64 lowercase hex characters, or the same key as an npub (NIP-19)", "schema": { "oneOf": [{ "$ref": "#/components/schemas/Hex32" }, { "$ref": "#/components/schemas/Npub" }] } }
     },
     "headers": {
@@ -205,6 +261,21 @@ std::string_view openapi_document() {
       "Hex32": { "type": "string", "pattern": "^[0-9a-f]{64}$" },
       "Npub": { "type": "string", "pattern": "^npub1[02-9ac-hj-np-z]{58}$" },
       "Role": { "type": "string", "enum": ["member", "moderator", "admin"] },
+      "HeldEvent": {
+        "type": "object",
+        "required": ["id", "pubkey", "kind", "created_at", "reason", "held_at", "event"],
+        "properties": { "id": { "$ref": "#/components/schemas/Hex32" }, "pubkey": { "$ref": "#/components/schemas/Hex32" }, "kind": { "type": "integer" }, "created_at": { "type": "integer" }, "reason": { "type": "string", "description": "Why it was held (untrusted: from outside the web of trust)" }, "held_at": { "type": "integer" }, "event": { "type": "object", "description": "The signed Nostr event" } }
+      },
+      "HeldPage": {
+        "type": "object",
+        "required": ["events", "next_cursor"],
+        "properties": { "events": { "type": "array", "items": { "$ref": "#/components/schemas/HeldEvent" } }, "next_cursor": { "type": ["string", "null"] } }
+      },
+      "HeldDecision": {
+        "type": "object",
+        "required": ["id", "status"],
+        "properties": { "id": { "$ref": "#/components/schemas/Hex32" }, "status": { "type": "string", "enum": ["approved", "rejected"] } }
+      },
       "Problem": {
         "type": "object",
         "required": ["type", "title", "status"],

@@ -79,7 +79,8 @@ void IngestService::handle(const bus::Delivery& delivery) {
 }
 
 void IngestService::conclude(const bus::Delivery& delivery, nostr::Event event, Decision decision) {
-  if (decision.verdict == Verdict::kReject) {
+  // Scaled out, nothing holds events for moderators: a hold is refused with the stage's message.
+  if (decision.verdict == Verdict::kReject || decision.verdict == Verdict::kHold) {
     ++stats_.rejected;
     answer(delivery, false, decision.message);
     (void)delivery.ack();

@@ -1,0 +1,31 @@
+#include "services/moderation/migrations.hpp"
+
+namespace pleb::moderation {
+
+const std::vector<store::Migration>& moderation_migrations() {
+  // Ids and pubkeys are 64 lowercase hex characters; times are Unix seconds. A decided event keeps its
+  // row (status approved or rejected), so a second decision is told apart from an unknown id, and the
+  // authors moderators rejected are known to the automatic admission.
+  static const std::vector<store::Migration> migrations = {
+      {1,
+       "events held for moderators",
+       {
+           "CREATE TABLE held_events ("
+           " id TEXT PRIMARY KEY,"
+           " pubkey TEXT NOT NULL,"
+           " kind BIGINT NOT NULL,"
+           " created_at BIGINT NOT NULL,"
+           " json TEXT NOT NULL,"
+           " reason TEXT NOT NULL,"
+           " held_at BIGINT NOT NULL,"
+           " status TEXT NOT NULL DEFAULT 'held' CHECK (status IN ('held', 'approved', 'rejected')),"
+           " decided_at BIGINT NOT NULL DEFAULT 0)",
+           // The queue pages, and the sweeper looks for the oldest, in this order.
+           "CREATE INDEX held_events_queue ON held_events (status, held_at, id)",
+           "CREATE INDEX held_events_by_author ON held_events (pubkey, status)",
+       }},
+  };
+  return migrations;
+}
+
+}  // namespace pleb::moderation
