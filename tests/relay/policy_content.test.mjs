@@ -106,6 +106,8 @@ test('bad [policy.duplicates] and [policy.trust] settings are refused at start',
     /\[policy.trust\] needs seeds, or members in \[policy\]/)
   await assert.rejects(startRelay({ config: `[policy.trust]\nseeds = ["${'a'.repeat(64)}"]\ndistance = 3\n` }),
     /\[policy.trust\] distance must be a number from 0 to 2/)
-  await assert.rejects(startRelay({ config: `[policy.trust]\nseeds = ["${'a'.repeat(64)}"]\naction = "hold"\n` }),
-    /\[policy.trust\] action must be "reject"/)
+  await assert.rejects(startRelay({ config: `[policy.trust]\nseeds = ["${'a'.repeat(64)}"]\naction = "queue"\n` }),
+    /\[policy.trust\] action must be "reject" or "hold"/)
+  await assert.rejects(startRelay({ config: `[policy.trust]\nseeds = ["${'a'.repeat(64)}"]\nhold_admit_after_seconds = -1\n` }),
+    /\[policy.trust\] hold_admit_after_seconds must be a number from 0/)
 })
