@@ -79,6 +79,24 @@ TEST(TrustPolicy, AcceptsSeedsAndWhomTheyFollowWithinTheDistance) {
   EXPECT_EQ(notes_only.check(note_by(9, 7), {}).verdict, Verdict::kAccept) << "kind 7 is not restricted";
 }
 
+TEST(TrustPolicy, HoldsInsteadOfRefusingWhenAskedAndThePipelineCountsIt) {
+  FakeFollowLists store;
+  store.put(follow_list(1, {2}));
+  TrustConfig config;
+  config.seeds = {key(1)};
+  config.hold = true;
+  auto pipeline = std::make_shared<Pipeline>();
+  pipeline->add(std::make_unique<TrustPolicy>(config));
+  pipeline->start(store.lookup());
+  EXPECT_EQ(pipeline->evaluate(note_by(2), {}).verdict, Verdict::kAccept);
+  auto held = pipeline->evaluate(note_by(7), {});
+  EXPECT_EQ(held.verdict, Verdict::kHold);
+  EXPECT_EQ(held.reason, "untrusted");
+  // What a relay that cannot hold answers instead.
+  EXPECT_TRUE(held.message.starts_with("restricted: "));
+  EXPECT_EQ(pipeline->counts()["trust/hold/untrusted"], 1u);
+}
+
 TEST(TrustPolicy, AStoredFollowListOfASeedRebuildsTheGraph) {
   FakeFollowLists store;
   TrustConfig config;
