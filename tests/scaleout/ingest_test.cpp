@@ -143,6 +143,23 @@ TEST_F(IngestTest, TheProcessorsVerdictsReachTheRelayWithTheirPrefixes) {
   EXPECT_EQ(back.message.rfind("blocked:", 0), 0u) << back.message;
 }
 
+TEST_F(IngestTest, AHoldIsRefusedBecauseNothingHoldsEventsWhenScaledOut) {
+  processor::PolicyConfig policy;
+  processor::TrustConfig trust;
+  trust.seeds.insert(*nostr::public_key(key_of(1)));
+  trust.distance = 0;
+  trust.hold = true;
+  policy.trust = trust;
+  pipeline_ = processor::build_pipeline(policy);
+  start_processor();
+  auto outsider = signed_event(key_of(2), 1, now(), {}, "from outside the web of trust");
+  auto result = submit(outsider);
+  EXPECT_FALSE(result.ok());
+  EXPECT_EQ(result.message.rfind("restricted:", 0), 0u) << result.message;
+  EXPECT_FALSE(stored(outsider));
+  EXPECT_TRUE(submit(signed_event(key_of(1), 1, now(), {}, "from a seed")).ok());
+}
+
 TEST_F(IngestTest, EphemeralEventsAreAnnouncedNeverStored) {
   start_processor();
   EXPECT_TRUE(relay_writer_->handles_ephemeral());
