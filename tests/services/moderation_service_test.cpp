@@ -102,6 +102,25 @@ TEST_P(ModerationServiceTest, ApprovesThroughTheAdmitterOnce) {
   EXPECT_TRUE(moderation.list(10, "", problem)->events.empty());
 }
 
+TEST_P(ModerationServiceTest, AnEventTheStoreRefusesForGoodIsDecidedNotRetried) {
+  auto db = scratch().open();
+  ModerationService moderation(*db, ModerationConfig{});
+  int attempts = 0;
+  moderation.set_admitter([&](nostr::Event, AdmitDone done) {
+    ++attempts;
+    done(false, "blocked: this event was deleted");
+  });
+  ASSERT_EQ(moderation.hold(note(1, 1), "untrusted"), "");
+  auto refused = moderation.approve(note(1, 1).id);
+  EXPECT_EQ(refused.outcome, Outcome::kRefused);
+  EXPECT_NE(refused.detail.find("blocked: this event was deleted"), std::string::npos);
+  EXPECT_EQ(moderation.approve(note(1, 1).id).outcome, Outcome::kDecided);
+  ASSERT_EQ(moderation.hold(note(1, 2), "untrusted"), "");
+  EXPECT_EQ(moderation.admit_due(unix_seconds() + 10, 5), 0u);
+  EXPECT_EQ(moderation.admit_due(unix_seconds() + 10, 5), 0u);
+  EXPECT_EQ(attempts, 2);  // once each, never again
+}
+
 TEST_P(ModerationServiceTest, AdmitsDueEventsExceptFromRejectedAuthors) {
   auto db = scratch().open();
   ModerationService moderation(*db, ModerationConfig{});

@@ -221,6 +221,7 @@ std::string_view openapi_document() {
           "403": { "$ref": "#/components/responses/Forbidden" },
           "404": { "description": "No held event has this id", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
           "409": { "description": "The event was already approved or rejected", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
+          "422": { "description": "The relay refused the approved event for good (deleted or expired while it waited); it stays decided and is never served", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
           "503": { "$ref": "#/components/responses/ServiceUnavailable" }
         }
       }

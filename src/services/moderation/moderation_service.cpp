@@ -16,6 +16,7 @@ namespace {
 constexpr auto kAdmitTimeout = std::chrono::seconds(10);
 // Bounds one sweep, so a long queue is admitted over several.
 constexpr std::size_t kDueBatch = 100;
+constexpr std::string_view kNoAnswer = "the relay did not answer in time";
 
 std::string encode_cursor(const HeldEvent& last) {
   std::string cursor = std::to_string(last.held_at);
@@ -35,6 +36,11 @@ std::optional<HeldStore::Position> decode_cursor(std::string_view cursor) {
   if (!id) return std::nullopt;
   position.id = *id;
   return position;
+}
+
+bool written_answer_is_final(std::string_view message) {
+  return !message.empty() && !message.starts_with("error:") && !message.starts_with("rate-limited:") &&
+         message != kNoAnswer;
 }
 
 }  // namespace
@@ -139,13 +145,20 @@ Result ModerationService::admit(const HeldEvent& held) {
     outcome->set_value({ok, std::move(message)});
   });
   bool written = false;
-  std::string message = "the relay did not answer in time";
+  std::string message(kNoAnswer);
   if (answer.wait_for(kAdmitTimeout) == std::future_status::ready) {
     std::tie(written, message) = answer.get();
   }
   // A duplicate is already stored: what the approval wanted.
   if (written || message.starts_with("duplicate:")) return {};
   std::cerr << "pleb: approved event " << nostr::to_hex(held.id) << " was not written: " << message << "\n";
+  // Only a failure that may pass (the store's error:, no answer) is worth another try; an event deleted
+  // or expired while it waited would be refused on every sweep.
+  if (written_answer_is_final(message)) {
+    std::string detail = "the relay refused the event: ";
+    detail.append(message);
+    return {Outcome::kRefused, std::move(detail)};
+  }
   store_.reopen(held.id);
   std::string detail = "the event could not be written (";
   detail.append(message).append("); it waits again");

@@ -33,10 +33,11 @@ struct HeldPage {
 
 enum class Outcome {
   kDone,
-  kNotFound,    // no such held event
-  kDecided,     // approved or rejected already
-  kInvalid,     // a bad cursor
-  kUnavailable  // the approved event could not be written; it waits again
+  kNotFound,     // no such held event
+  kDecided,      // approved or rejected already
+  kInvalid,      // a bad cursor
+  kUnavailable,  // the approved event could not be written now; it waits again
+  kRefused       // the store refused it for good (deleted or expired meanwhile): decided, never served
 };
 
 struct Result {

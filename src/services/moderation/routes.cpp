@@ -23,6 +23,8 @@ HttpResponse result_response(const Result& result) {
       return api::problem(409, "Conflict", result.detail);
     case Outcome::kInvalid:
       return api::problem(400, "Bad Request", result.detail);
+    case Outcome::kRefused:
+      return api::problem(422, "Unprocessable Content", result.detail);
     case Outcome::kUnavailable:
       break;
   }
