@@ -396,6 +396,8 @@ void load_config_file(const std::string& path, ServeConfig& config) {
   read(table, "limits", "max_content_length", limits.message.event.max_content_bytes);
   read(table, "limits", "created_at_past_seconds", limits.created_at_past_seconds);
   read(table, "limits", "created_at_future_seconds", limits.created_at_future_seconds);
+  read(table, "limits", "broad_filter_max_limit", limits.broad_filter_max_limit);
+  read(table, "limits", "broad_filter_max_age_seconds", limits.broad_filter_max_age_seconds);
   read_event_limits(table, relay.event_limits);
   read_api(table, config.api);
   read_policy(table, config.policy);
