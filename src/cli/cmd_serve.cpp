@@ -81,6 +81,7 @@ void serve(const ServeFlags& flags) {
   store::BatchWriter writer(*store);
   ExpirySweeper sweeper(*store);
   ApiStack api(config.api, config.data_dir);
+  config.policy.nip05_lookup = [&api](const nostr::Bytes32& pubkey) { return api.has_nip05_name(pubkey); };
   RelayHost host;
   host.extra_routes = [&api](const http::HttpRequest& request) { return api.handle(request); };
   host.on_stored = [&api](const nostr::Event& event) {

@@ -202,6 +202,7 @@ void read_policy(const toml::table& table, processor::PolicyConfig& policy) {
   policy.shadow_banned_pubkeys = read_hex_ids(table, "shadow_banned_pubkeys");
   policy.banned_events = read_hex_ids(table, "banned_events");
   policy.members = read_hex_ids(table, "members");
+  read(table, "policy", "nip05_required", policy.nip05_required);
   read(table, "policy", "log_per_minute", policy.log_per_minute);
   read_plugin(table, policy);
   read_duplicates(table, policy);
