@@ -72,6 +72,15 @@ std::optional<http::HttpResponse> ApiStack::handle(const http::HttpRequest& requ
   return std::nullopt;
 }
 
+bool ApiStack::has_nip05_name(const nostr::Bytes32& pubkey) {
+  try {
+    auto account = users_->account(pubkey);
+    return account && account->nip05.has_value();
+  } catch (const std::exception&) {
+    return false;  // the service database is away: the stage refuses rather than lets anyone in
+  }
+}
+
 void ApiStack::on_stored_event(const nostr::Event& event) {
   users_->on_validated_event(event);
 }

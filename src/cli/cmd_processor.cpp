@@ -91,6 +91,9 @@ void run_processor(ProcessorFlags& flags) {
   store::BatchWriter writer(*store, writer_options);
 
   std::mutex pipeline_mutex;
+  if (config.policy.nip05_required) {
+    throw UsageError("config: [policy] nip05_required needs the user service, which runs in pleb serve");
+  }
   auto pipeline = processor::build_pipeline(config.policy);
   auto current_pipeline = [&] {
     std::lock_guard lock(pipeline_mutex);

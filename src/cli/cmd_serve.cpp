@@ -87,6 +87,7 @@ void serve(const ServeFlags& flags) {
   // The moderation queue exists when the web of trust holds writes; a reload cannot add it later.
   if (trust && trust->hold) backends.max_held = trust->hold_max;
   ApiStack api(config.api, config.data_dir, std::move(backends));
+  config.policy.nip05_lookup = [&api](const nostr::Bytes32& pubkey) { return api.has_nip05_name(pubkey); };
   std::unique_ptr<moderation::AdmitSweeper> admit_sweeper;
   RelayHost host;
   if (auto* moderation = api.moderation()) {

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cache/memory/memory_rate_limiter.hpp"
+#include "cli/commands.hpp"
 #include "relay/relay.hpp"
 
 namespace pleb::cli {
@@ -66,6 +67,9 @@ void run_relay_host(ServeConfig& config, const std::string& config_path, store::
   config.relay.max_message_bytes = config.server.max_message_bytes;
   config.relay.max_outgoing_bytes = config.server.max_outgoing_bytes;
   config.relay.min_pow_difficulty = config.policy.min_pow_difficulty;
+  if (config.policy.nip05_required && !config.policy.nip05_lookup) {
+    throw UsageError("config: [policy] nip05_required needs the user service, which runs in pleb serve");
+  }
   auto relay = std::make_shared<relay::Relay>(config.relay, store, writer);
   relay->set_pipeline(processor::build_pipeline(config.policy));
   relay->set_rate_limiter(host.event_limiter ? host.event_limiter
@@ -80,11 +84,12 @@ void run_relay_host(ServeConfig& config, const std::string& config_path, store::
     writer.stop();  // commit and acknowledge what was received, then close the connections
     server.stop();
   });
-  server.on_reload([&relay, path = config_path] {
+  server.on_reload([&relay, &config, path = config_path] {
     if (path.empty()) return;
     try {
       ServeConfig reloaded;
       load_config_file(path, reloaded);
+      reloaded.policy.nip05_lookup = config.policy.nip05_lookup;
       relay->set_pipeline(processor::build_pipeline(reloaded.policy));
       std::cerr << "pleb: write policy reloaded from " << path << "\n";
     } catch (const std::exception& e) {

@@ -204,6 +204,7 @@ void read_policy(const toml::table& table, processor::PolicyConfig& policy) {
   policy.shadow_banned_pubkeys = read_hex_ids(table, "shadow_banned_pubkeys");
   policy.banned_events = read_hex_ids(table, "banned_events");
   policy.members = read_hex_ids(table, "members");
+  read(table, "policy", "nip05_required", policy.nip05_required);
   read(table, "policy", "log_per_minute", policy.log_per_minute);
   read_plugin(table, policy);
   read_duplicates(table, policy);
@@ -398,6 +399,8 @@ void load_config_file(const std::string& path, ServeConfig& config) {
   read(table, "limits", "max_content_length", limits.message.event.max_content_bytes);
   read(table, "limits", "created_at_past_seconds", limits.created_at_past_seconds);
   read(table, "limits", "created_at_future_seconds", limits.created_at_future_seconds);
+  read(table, "limits", "broad_filter_max_limit", limits.broad_filter_max_limit);
+  read(table, "limits", "broad_filter_max_age_seconds", limits.broad_filter_max_age_seconds);
   read_event_limits(table, relay.event_limits);
   read_api(table, config.api);
   read_policy(table, config.policy);

@@ -1,4 +1,5 @@
 #include "nostr/nip44.hpp"
+#include "nostr/base64.hpp"
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -75,26 +76,6 @@ void chacha20_xor(const Nip44MessageKeys& keys, std::uint8_t* data, std::size_t 
 int copy_x(unsigned char* out, const unsigned char* x32, const unsigned char* /*y32*/, void* /*data*/) {
   std::memcpy(out, x32, 32);
   return 1;
-}
-
-std::string to_base64(const std::vector<std::uint8_t>& bytes) {
-  const std::size_t size = sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL);
-  std::string out(size, '\0');
-  sodium_bin2base64(out.data(), size, bytes.data(), bytes.size(), sodium_base64_VARIANT_ORIGINAL);
-  out.resize(size - 1);  // the encoder writes a terminating NUL
-  return out;
-}
-
-// Strict RFC 4648 base64 with padding: any other character, or non-zero trailing bits, fail.
-std::optional<std::vector<std::uint8_t>> from_base64(std::string_view text) {
-  std::vector<std::uint8_t> out(text.size() / 4 * 3 + 3);
-  std::size_t size = 0;
-  if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &size, nullptr,
-                        sodium_base64_VARIANT_ORIGINAL) != 0) {
-    return std::nullopt;
-  }
-  out.resize(size);
-  return out;
 }
 
 Status check_payload_text(std::string_view payload) {
@@ -198,7 +179,7 @@ Result<std::string> nip44_encrypt(std::string_view plaintext, const SecretKey& c
   if (!hmac_sha256(keys->hmac_key, payload.data() + 1, kNonceSize + padded, body + padded)) {
     return Result<std::string>::failure("HMAC-SHA256 failed");
   }
-  return to_base64(payload);
+  return to_base64(std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size()));
 }
 
 Result<std::string> nip44_encrypt(std::string_view plaintext, const SecretKey& conversation_key) {
@@ -210,7 +191,8 @@ Result<std::string> nip44_decrypt(std::string_view payload, const SecretKey& con
     return Result<std::string>::failure(checked.error());
   auto decoded = from_base64(payload);
   if (!decoded) return Result<std::string>::failure("invalid base64");
-  std::vector<std::uint8_t>& data = *decoded;
+  std::vector<std::uint8_t> data(decoded->begin(), decoded->end());
+  secure_wipe(decoded->data(), decoded->size());
   WipeOnExit wipe{data};
   if (data.size() < kMinDecodedSize || data.size() > kMaxDecodedSize) {
     return Result<std::string>::failure("invalid payload length: " + std::to_string(data.size()) +

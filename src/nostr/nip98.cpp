@@ -1,4 +1,5 @@
 #include "nostr/nip98.hpp"
+#include "nostr/base64.hpp"
 
 #include <sodium.h>
 
@@ -23,20 +24,6 @@ constexpr EventLimits kAuthEventLimits{
     .max_tag_value_bytes = 4096,
     .max_depth = 8,
 };
-
-// RFC 4648 base64, padded as the NIP shows, or unpadded as some encoders write it.
-std::optional<std::string> decode_base64(std::string_view text) {
-  std::string out(text.size() / 4 * 3 + 3, '\0');
-  std::size_t size = 0;
-  const int variant =
-      text.size() % 4 == 0 ? sodium_base64_VARIANT_ORIGINAL : sodium_base64_VARIANT_ORIGINAL_NO_PADDING;
-  if (text.empty() || sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
-                                        text.size(), nullptr, &size, nullptr, variant) != 0) {
-    return std::nullopt;
-  }
-  out.resize(size);
-  return out;
-}
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -108,7 +95,7 @@ Result<Event> verify_authorization(std::string_view credentials, const HttpReque
                                    ReplayMemory* replay) {
   using R = Result<Event>;
   if (credentials.size() > kMaxCredentialChars) return R::failure("authorization is too long");
-  auto json = decode_base64(credentials);
+  auto json = from_base64(credentials, Base64Padding::kOptional);
   if (!json) return R::failure("authorization is not valid base64");
   auto parsed = parse_event(*json, kAuthEventLimits);
   if (!parsed) return R::failure("authorization event is malformed: " + parsed.error());
@@ -142,13 +129,7 @@ Result<Event> verify_authorization(std::string_view credentials, const HttpReque
 }
 
 std::string encode_authorization(const Event& event) {
-  std::string json = to_json(event);
-  const std::size_t size = sodium_base64_ENCODED_LEN(json.size(), sodium_base64_VARIANT_ORIGINAL);
-  std::string out(size, '\0');
-  sodium_bin2base64(out.data(), size, reinterpret_cast<const unsigned char*>(json.data()), json.size(),
-                    sodium_base64_VARIANT_ORIGINAL);
-  out.resize(size - 1);  // the encoder writes a terminating NUL
-  return out;
+  return to_base64(to_json(event));
 }
 
 }  // namespace pleb::nostr::nip98

@@ -15,6 +15,9 @@ std::shared_ptr<Pipeline> build_pipeline(const PolicyConfig& config) {
   BanPolicy::Lists lists{config.banned_pubkeys, config.shadow_banned_pubkeys, config.banned_events,
                          config.banned_addresses};
   pipeline->add(std::make_unique<BanPolicy>(std::move(lists)));
+  if (config.nip05_required) {
+    pipeline->add(std::make_unique<Nip05Policy>(config.nip05_lookup, config.members));
+  }
   if (!config.kinds_allow.empty() || !config.kinds_deny.empty()) {
     pipeline->add(std::make_unique<KindPolicy>(config.kinds_allow, config.kinds_deny));
   }

@@ -1,5 +1,6 @@
 #pragma once
 // The `[policy]` settings as plain data, and the pipeline they describe.
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -29,6 +30,10 @@ struct PolicyConfig {
   std::vector<RateRule> rate_limits;  // per author
   // The community's members: exempt from duplicate detection, and the seeds of the web of trust.
   std::set<nostr::Bytes32> members;
+  // Only authors holding a NIP-05 name on this community may publish (members are exempt). The lookup
+  // is wired by the process that has the user service; without one the setting is refused at start.
+  bool nip05_required = false;
+  std::function<bool(const nostr::Bytes32& pubkey)> nip05_lookup;
   std::optional<DuplicateConfig> duplicates;
   std::optional<TrustConfig> trust;
   std::optional<PluginConfig> plugin;

@@ -48,4 +48,10 @@ Decision BanPolicy::check(const nostr::Event& event, const EventSource& source) 
   return Decision::accept();
 }
 
+Decision Nip05Policy::check(const nostr::Event& event, const EventSource& /*source*/) {
+  if (members_.contains(event.pubkey) || (has_name_ && has_name_(event.pubkey))) return Decision::accept();
+  return Decision::reject("restricted: only authors with a NIP-05 name on this relay may publish here",
+                          "no-name");
+}
+
 }  // namespace pleb::processor

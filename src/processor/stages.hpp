@@ -1,5 +1,6 @@
 #pragma once
 // The built-in stages that need no outside state: kind lists, NIP-13 proof of work, ban lists.
+#include <functional>
 #include <set>
 #include <unordered_map>
 
@@ -47,6 +48,20 @@ class BanPolicy : public WritePolicy {
 
  private:
   Lists lists_;
+};
+
+// Only authors with a NIP-05 name on this community (the user service's lookup), or its members.
+class Nip05Policy : public WritePolicy {
+ public:
+  using Lookup = std::function<bool(const nostr::Bytes32& pubkey)>;
+  Nip05Policy(Lookup has_name, std::set<nostr::Bytes32> members)
+      : has_name_(std::move(has_name)), members_(std::move(members)) {}
+  std::string_view name() const override { return "nip05"; }
+  Decision check(const nostr::Event& event, const EventSource& source) override;
+
+ private:
+  Lookup has_name_;
+  std::set<nostr::Bytes32> members_;
 };
 
 }  // namespace pleb::processor

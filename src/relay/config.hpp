@@ -25,6 +25,12 @@ struct RelayLimits {
   std::uint64_t default_limit = 500;   // for a filter without one
   std::int64_t created_at_past_seconds = 0;      // 0: any age accepted
   std::int64_t created_at_future_seconds = 900;  // events dated further ahead are refused
+  // Scraping protection for "broad" filters, those naming no ids, authors or tag values (global feeds):
+  // their limit is capped at this many events (0: only max_limit applies) ...
+  std::uint64_t broad_filter_max_limit = 0;
+  // ... and paging back with `until` further than this many seconds into the past is refused
+  // (0: any age). Selective filters are never affected.
+  std::int64_t broad_filter_max_age_seconds = 0;
 };
 
 struct RelayConfig {

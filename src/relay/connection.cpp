@@ -60,6 +60,11 @@ std::string storage_failure_reply(const std::exception& failure) {
   return "error: the event store could not answer, try again later";
 }
 
+// A filter that names nothing in particular: a global feed, or a scraper's page.
+bool is_broad(const nostr::Filter& filter) {
+  return !filter.ids && !filter.authors && filter.tags.empty();
+}
+
 std::string id_of_author(const nostr::Event& event) {
   return nostr::to_hex(event.pubkey);
 }
@@ -311,6 +316,17 @@ std::string Connection::read_refusal(const std::vector<nostr::Filter>& filters) 
       return "auth-required: direct messages and gift wraps are only served to their participants";
     }
   }
+  // Walking a relay's whole history backwards through a global feed is scraping, not reading.
+  const auto& limits = relay_->config().limits;
+  if (limits.broad_filter_max_age_seconds > 0) {
+    std::int64_t oldest = unix_now() - limits.broad_filter_max_age_seconds;
+    for (const auto& filter : filters) {
+      if (is_broad(filter) && filter.until && *filter.until < oldest) {
+        return "blocked: filters without ids, authors or tags may not reach back more than " +
+               std::to_string(limits.broad_filter_max_age_seconds) + " seconds";
+      }
+    }
+  }
   return {};
 }
 
@@ -318,6 +334,9 @@ void Connection::apply_limits(std::vector<nostr::Filter>& filters) const {
   const auto& limits = relay_->config().limits;
   for (auto& filter : filters) {
     filter.limit = std::min(filter.limit.value_or(limits.default_limit), limits.max_limit);
+    if (limits.broad_filter_max_limit > 0 && is_broad(filter)) {
+      filter.limit = std::min(*filter.limit, limits.broad_filter_max_limit);
+    }
   }
 }
 

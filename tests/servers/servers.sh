@@ -45,6 +45,17 @@ as_pg_user() {
   if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# start_on_free_port VARIABLE START_FUNCTION: a port picked free may be taken before the server binds
+# it; then another is picked (three tries).
+start_on_free_port() {
+  local variable=$1 start=$2
+  for _ in 1 2 3; do
+    export "$variable=$(free_port)"
+    "$start" && return 0
+  done
+  return 1
+}
+
 start_postgres() {
   PG_DIR=$SERVERS_DIR/postgres
   mkdir -p "$PG_DIR"
@@ -54,11 +65,7 @@ start_postgres() {
     return 1
   }
   export PG_DIR
-  for _ in 1 2 3; do
-    PG_PORT=$(free_port)
-    export PG_PORT
-    restart_postgres && break
-  done || return 1
+  start_on_free_port PG_PORT restart_postgres || return 1
   export DATABASE_URL="postgresql://pleb@127.0.0.1:$PG_PORT/postgres"
 }
 
@@ -80,11 +87,7 @@ start_redis() {
   REDIS_DIR=$SERVERS_DIR/redis
   mkdir -p "$REDIS_DIR"
   export REDIS_DIR
-  for _ in 1 2 3; do
-    REDIS_PORT=$(free_port)
-    export REDIS_PORT
-    restart_redis && break
-  done || return 1
+  start_on_free_port REDIS_PORT restart_redis || return 1
   export REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
 }
 
@@ -103,11 +106,7 @@ start_nats() {
   NATS_DIR=$SERVERS_DIR/nats
   mkdir -p "$NATS_DIR"
   export NATS_DIR
-  for _ in 1 2 3; do
-    NATS_PORT=$(free_port)
-    export NATS_PORT
-    restart_nats && break
-  done || return 1
+  start_on_free_port NATS_PORT restart_nats || return 1
   export NATS_URL="nats://127.0.0.1:$NATS_PORT"
 }
 
