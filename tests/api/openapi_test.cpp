@@ -26,7 +26,7 @@ void add_user_service_routes(Router& router) {
   router.add("GET", "/api/v1/members", Access::kPublic, unused);
   router.add("POST", "/api/v1/members", Access::kAuthenticated, unused);
   router.add("DELETE", "/api/v1/members/me", Access::kMember, unused);
-    router.add("POST", "/api/v1/members/{pubkey}/role", Access::kAdmin, unused);
+  router.add("POST", "/api/v1/members/{pubkey}/role", Access::kAdmin, unused);
   // The moderation service's queue of held writes.
   router.add("GET", "/api/v1/moderation/held", Access::kModerator, unused);
   router.add("POST", "/api/v1/moderation/held/{id}/approve", Access::kModerator, unused);
@@ -50,7 +50,7 @@ TEST(OpenApi, ReportsRoutesThatAreNotDocumented) {
 TEST(OpenApi, ReportsDocumentedRoutesThatAreNotServed) {
   Router router;  // the gateway's own routes only
   auto problems = compare_with_openapi(router.routes(), openapi_document());
-    EXPECT_EQ(problems.size(), 12u);  // the user service's nine routes and the moderation service's three
+  EXPECT_EQ(problems.size(), 12u);  // the user service's nine routes and the moderation service's three
   EXPECT_THAT(problems,
               ::testing::Contains("POST /api/v1/members/{pubkey}/role is documented but not served"));
 }

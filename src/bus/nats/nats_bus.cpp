@@ -3,10 +3,10 @@
 #include <charconv>
 #include <condition_variable>
 
+#include "bus/checks.hpp"
 #include "bus/nats/nats_link.hpp"
 #include "bus/nats/subscriptions.hpp"
 #include "bus/pending_requests.hpp"
-#include "bus/checks.hpp"
 #include "bus/timer_thread.hpp"
 
 namespace pleb::bus {

@@ -101,8 +101,6 @@ struct RecordHeader {
   static constexpr std::size_t kSize = 88;  // 32 + 32 + 8 + 8 + 4 + 4 reserved
 };
 
-
-
 // Appends header + JSON of `event` to `out`.
 void encode_record(const nostr::Event& event, std::int64_t expiration, std::string& out);
 // False when the value is too short to be a record (a corrupt database).

@@ -72,6 +72,4 @@ class PgQueryCursor final : public QueryCursor {
 std::uint64_t count_matching(const std::shared_ptr<ConnectionPool>& pool, const QuerySettings& settings,
                              const std::vector<nostr::Filter>& filters, std::int64_t now);
 
-
-
 }  // namespace pleb::store::pg
