@@ -72,6 +72,20 @@ std::optional<http::HttpResponse> ApiStack::handle(const http::HttpRequest& requ
   return std::nullopt;
 }
 
+std::vector<nostr::Bytes32> ApiStack::member_pubkeys() {
+  std::vector<nostr::Bytes32> pubkeys;
+  std::string cursor;
+  // Bounded: a community larger than this seeds its trust from the first members who joined.
+  for (int page = 0; page < 500; ++page) {
+    auto members = users_->members(users::kMaxMemberPage, cursor);
+    if (!members) break;
+    for (const auto& member : members->members) pubkeys.push_back(member.pubkey);
+    if (!members->next_cursor) break;
+    cursor = *members->next_cursor;
+  }
+  return pubkeys;
+}
+
 bool ApiStack::has_nip05_name(const nostr::Bytes32& pubkey) {
   try {
     auto account = users_->account(pubkey);

@@ -67,6 +67,8 @@ class ApiStack {
   std::optional<http::HttpResponse> handle(const http::HttpRequest& request);
   // Every stored event, so profiles follow their authors' kind-0 events.
   void on_stored_event(const nostr::Event& event);
+  // The community's members (the user service's), for the write policy's members and trust seeds.
+  std::vector<nostr::Bytes32> member_pubkeys();
   // Whether the pubkey holds a NIP-05 name here (for [policy] nip05_required).
   bool has_nip05_name(const nostr::Bytes32& pubkey);
   api::Router& router() { return *router_; }

@@ -109,6 +109,11 @@ void serve(const ServeFlags& flags) {
     };
   }
   host.extra_routes = [&api](const http::HttpRequest& request) { return api.handle(request); };
+  host.community_members = [&api, admins = config.api.admins] {
+    auto members = api.member_pubkeys();
+    members.insert(members.end(), admins.begin(), admins.end());
+    return members;
+  };
   host.on_stored = [&api](const nostr::Event& event) {
     if (event.kind == 0) api.on_stored_event(event);
   };

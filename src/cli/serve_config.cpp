@@ -175,8 +175,10 @@ void read_trust(const toml::table& table, processor::PolicyConfig& policy) {
   }
   read_number(section, name, "hold_admit_after_seconds", trust.hold_admit_after_seconds, 0, 365 * 86400);
   read_number(section, name, "hold_max", trust.hold_max, 1, 10000000);
-  if (trust.seeds.empty() && policy.members.empty()) {
-    throw UsageError("config: [policy.trust] needs seeds, or members in [policy]");
+  // The user service's members join the seeds at start (pleb serve); its configured admins are members.
+  auto admins = table["api"]["admins"].as_array();
+  if (trust.seeds.empty() && policy.members.empty() && (!admins || admins->empty())) {
+    throw UsageError("config: [policy.trust] needs seeds, or members in [policy], or admins in [api]");
   }
   policy.trust = std::move(trust);
 }

@@ -103,7 +103,7 @@ test('bad [policy.duplicates] and [policy.trust] settings are refused at start',
   await assert.rejects(startRelay({ config: '[policy.duplicates]\naction = "hold"\n' }),
     /\[policy.duplicates\] action must be "reject" or "shadow-reject"/)
   await assert.rejects(startRelay({ config: '[policy.trust]\ndistance = 1\n' }),
-    /\[policy.trust\] needs seeds, or members in \[policy\]/)
+    /\[policy.trust\] needs seeds, or members in \[policy\], or admins in \[api\]/)
   await assert.rejects(startRelay({ config: `[policy.trust]\nseeds = ["${'a'.repeat(64)}"]\ndistance = 3\n` }),
     /\[policy.trust\] distance must be a number from 0 to 2/)
   await assert.rejects(startRelay({ config: `[policy.trust]\nseeds = ["${'a'.repeat(64)}"]\naction = "queue"\n` }),
