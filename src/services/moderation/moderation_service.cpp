@@ -1,6 +1,5 @@
 #include "services/moderation/moderation_service.hpp"
 
-#include <charconv>
 #include <chrono>
 #include <future>
 #include <iostream>
@@ -8,6 +7,7 @@
 #include "nostr/bytes.hpp"
 #include "nostr/event_parse.hpp"
 #include "nostr/json_writer.hpp"
+#include "services/keyset_cursor.hpp"
 
 namespace pleb::moderation {
 namespace {
@@ -18,24 +18,15 @@ constexpr auto kAdmitTimeout = std::chrono::seconds(10);
 constexpr std::size_t kDueBatch = 100;
 constexpr std::string_view kNoAnswer = "the relay did not answer in time";
 
+// Cursor: the held_at and id of the last event of the previous page.
 std::string encode_cursor(const HeldEvent& last) {
-  std::string cursor = std::to_string(last.held_at);
-  cursor.push_back('.');
-  nostr::append_hex(cursor, last.id.data(), last.id.size());
-  return cursor;
+  return services::encode_keyset_cursor(last.held_at, last.id);
 }
 
 std::optional<HeldStore::Position> decode_cursor(std::string_view cursor) {
-  auto dot = cursor.find('.');
-  if (dot == std::string_view::npos) return std::nullopt;
-  HeldStore::Position position;
-  auto digits = cursor.substr(0, dot);
-  auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), position.held_at);
-  if (error != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
-  auto id = nostr::parse_hex_lower<32>(cursor.substr(dot + 1));
-  if (!id) return std::nullopt;
-  position.id = *id;
-  return position;
+  auto position = services::decode_keyset_cursor(cursor);
+  if (!position) return std::nullopt;
+  return HeldStore::Position{position->time, position->key};
 }
 
 bool written_answer_is_final(std::string_view message) {

@@ -1,12 +1,14 @@
 #include "services/moderation/routes.hpp"
 
-#include <charconv>
-
 #include "nostr/bytes.hpp"
 #include "nostr/json_writer.hpp"
+#include "services/route_support.hpp"
 
 namespace pleb::moderation {
 namespace {
+
+using services::guarded;
+using services::query_limit;
 
 using api::Access;
 using api::ApiError;
@@ -37,32 +39,6 @@ nostr::Bytes32 path_id(const Request& request) {
   auto id = nostr::parse_hex_lower<32>(request.params.at("id"));
   if (!id) throw ApiError{400, "Bad Request", "an event id is 64 lowercase hex characters"};
   return *id;
-}
-
-std::size_t query_limit(const Request& request) {
-  auto it = request.query.find("limit");
-  if (it == request.query.end()) return kDefaultHeldPage;
-  std::size_t limit = 0;
-  const std::string& text = it->second;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), limit);
-  if (error != std::errc() || end != text.data() + text.size() || limit < 1 || limit > kMaxHeldPage) {
-    throw ApiError{400, "Bad Request", "limit is a whole number from 1 to 200"};
-  }
-  return limit;
-}
-
-// The database failing is the server's trouble, not the request's: 503, try again.
-api::Handler guarded(api::Handler handler) {
-  return [handler = std::move(handler)](const Request& request) {
-    try {
-      return handler(request);
-    } catch (const store::ServiceDbError&) {
-      auto response =
-          api::problem(503, "Service Unavailable", "the moderation database is unavailable; try again");
-      response.headers.insert_or_assign("Retry-After", std::string("5"));
-      return response;
-    }
-  };
 }
 
 std::string decided_json(const nostr::Bytes32& id, std::string_view status) {
@@ -106,23 +82,23 @@ std::string held_page_json(const HeldPage& page) {
 
 void add_moderation_routes(api::Router& router, ModerationService& moderation) {
   router.add("GET", "/api/v1/moderation/held", Access::kModerator,
-             guarded([&moderation](const Request& request) {
+             guarded("moderation", [&moderation](const Request& request) {
                auto cursor = request.query.find("cursor");
                Result problem;
-               auto page = moderation.list(query_limit(request),
+               auto page = moderation.list(query_limit(request, kDefaultHeldPage, kMaxHeldPage),
                                            cursor == request.query.end() ? "" : cursor->second, problem);
                if (!page) return result_response(problem);
                return api::json_response(held_page_json(*page));
              }));
   router.add("POST", "/api/v1/moderation/held/{id}/approve", Access::kModerator,
-             guarded([&moderation](const Request& request) {
+             guarded("moderation", [&moderation](const Request& request) {
                auto id = path_id(request);
                auto result = moderation.approve(id);
                if (result.outcome != Outcome::kDone) return result_response(result);
                return api::json_response(decided_json(id, "approved"));
              }));
   router.add("POST", "/api/v1/moderation/held/{id}/reject", Access::kModerator,
-             guarded([&moderation](const Request& request) {
+             guarded("moderation", [&moderation](const Request& request) {
                auto id = path_id(request);
                auto result = moderation.reject(id);
                if (result.outcome != Outcome::kDone) return result_response(result);

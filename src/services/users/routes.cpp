@@ -1,14 +1,15 @@
 #include "services/users/routes.hpp"
 
-#include <charconv>
-
 #include "nostr/nip19.hpp"
+#include "services/route_support.hpp"
 #include "services/users/json_input.hpp"
 #include "services/users/json_output.hpp"
-#include "store/service_db/service_db.hpp"
 
 namespace pleb::users {
 namespace {
+
+using services::guarded;
+using services::query_limit;
 
 using api::Access;
 using api::ApiError;
@@ -54,45 +55,23 @@ const nostr::Bytes32& caller(const Request& request) {
   return request.principal->pubkey;
 }
 
-std::size_t query_limit(const Request& request) {
-  auto it = request.query.find("limit");
-  if (it == request.query.end()) return kDefaultMemberPage;
-  std::size_t limit = 0;
-  const std::string& text = it->second;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), limit);
-  if (error != std::errc() || end != text.data() + text.size() || limit < 1 || limit > kMaxMemberPage) {
-    throw ApiError{400, "Bad Request", "limit is a whole number from 1 to 200"};
-  }
-  return limit;
-}
-
-// The database failing is the server's trouble, not the request's: 503, try again.
-api::Handler guarded(api::Handler handler) {
-  return [handler = std::move(handler)](const Request& request) {
-    try {
-      return handler(request);
-    } catch (const store::ServiceDbError&) {
-      auto response = api::problem(503, "Service Unavailable", "the user database is unavailable; try again");
-      response.headers.insert_or_assign("Retry-After", std::string("5"));
-      return response;
-    }
-  };
-}
-
 }  // namespace
 
 void add_user_routes(api::Router& router, UserService& users) {
   api::RouteOptions cacheable;
   cacheable.cacheable = true;
 
-  router.add("GET", "/api/v1/users/{pubkey}", Access::kPublic, guarded([&users](const Request& request) {
-               auto account = users.account(path_pubkey(request));
-               if (!account) return api::problem(404, "Not Found", "no account for this pubkey");
-               return api::json_response(account_json(*account));
-             }),
+  router.add("GET", "/api/v1/users/{pubkey}", Access::kPublic,
+             guarded("user",
+                     [&users](const Request& request) {
+                       auto account = users.account(path_pubkey(request));
+                       if (!account) return api::problem(404, "Not Found", "no account for this pubkey");
+                       return api::json_response(account_json(*account));
+                     }),
              cacheable);
 
-  router.add("PATCH", "/api/v1/users/me", Access::kAuthenticated, guarded([&users](const Request& request) {
+  router.add("PATCH", "/api/v1/users/me", Access::kAuthenticated,
+             guarded("user", [&users](const Request& request) {
                auto patch = parse_profile_patch(request.body());
                if (patch.error) return body_error_response(*patch.error);
                auto account = users.update_profile(caller(request), *patch.value);
@@ -100,7 +79,7 @@ void add_user_routes(api::Router& router, UserService& users) {
                return api::json_response(account_json(*account));
              }));
 
-  router.add("POST", "/api/v1/nip05", Access::kMember, guarded([&users](const Request& request) {
+  router.add("POST", "/api/v1/nip05", Access::kMember, guarded("user", [&users](const Request& request) {
                auto requested = parse_name_body(request.body());
                if (requested.error) return body_error_response(*requested.error);
                auto name = users.claim_name(caller(request), *requested.value);
@@ -108,7 +87,7 @@ void add_user_routes(api::Router& router, UserService& users) {
                return api::json_response(name_json(*name, caller(request)), 201);
              }));
 
-  router.add("DELETE", "/api/v1/nip05", Access::kMember, guarded([&users](const Request& request) {
+  router.add("DELETE", "/api/v1/nip05", Access::kMember, guarded("user", [&users](const Request& request) {
                auto released = users.release_name(caller(request));
                if (!released) return failure_response(released.problem());
                HttpResponse response;
@@ -116,29 +95,35 @@ void add_user_routes(api::Router& router, UserService& users) {
                return response;
              }));
 
-  router.add("GET", "/api/v1/nip05/{name}", Access::kPublic, guarded([&users](const Request& request) {
-               auto availability = users.name_availability(request.params.at("name"));
-               if (!availability) return failure_response(availability.problem());
-               return api::json_response(availability_json(*availability));
-             }),
+  router.add("GET", "/api/v1/nip05/{name}", Access::kPublic,
+             guarded("user",
+                     [&users](const Request& request) {
+                       auto availability = users.name_availability(request.params.at("name"));
+                       if (!availability) return failure_response(availability.problem());
+                       return api::json_response(availability_json(*availability));
+                     }),
              cacheable);
 
-  router.add("GET", "/api/v1/members", Access::kPublic, guarded([&users](const Request& request) {
-               auto cursor = request.query.find("cursor");
-               auto page =
-                   users.members(query_limit(request), cursor == request.query.end() ? "" : cursor->second);
-               if (!page) return api::problem(400, "Bad Request", page.problem().detail);
-               return api::json_response(member_page_json(*page));
-             }),
+  router.add("GET", "/api/v1/members", Access::kPublic,
+             guarded("user",
+                     [&users](const Request& request) {
+                       auto cursor = request.query.find("cursor");
+                       auto page = users.members(query_limit(request, kDefaultMemberPage, kMaxMemberPage),
+                                                 cursor == request.query.end() ? "" : cursor->second);
+                       if (!page) return api::problem(400, "Bad Request", page.problem().detail);
+                       return api::json_response(member_page_json(*page));
+                     }),
              cacheable);
 
-  router.add("POST", "/api/v1/members", Access::kAuthenticated, guarded([&users](const Request& request) {
+  router.add("POST", "/api/v1/members", Access::kAuthenticated,
+             guarded("user", [&users](const Request& request) {
                auto joined = users.join(caller(request));
                return api::json_response(membership_json(caller(request), joined.membership),
                                          joined.created ? 201 : 200);
              }));
 
-  router.add("DELETE", "/api/v1/members/me", Access::kMember, guarded([&users](const Request& request) {
+  router.add("DELETE", "/api/v1/members/me", Access::kMember,
+             guarded("user", [&users](const Request& request) {
                auto left = users.leave(caller(request));
                if (!left) return failure_response(left.problem());
                HttpResponse response;
@@ -147,7 +132,7 @@ void add_user_routes(api::Router& router, UserService& users) {
              }));
 
   router.add("POST", "/api/v1/members/{pubkey}/role", Access::kAdmin,
-             guarded([&users](const Request& request) {
+             guarded("user", [&users](const Request& request) {
                nostr::Bytes32 target = path_pubkey(request);
                auto role = parse_role_body(request.body());
                if (role.error) return body_error_response(*role.error);

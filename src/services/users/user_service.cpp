@@ -1,9 +1,9 @@
 #include "services/users/user_service.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 
+#include "services/keyset_cursor.hpp"
 #include "services/users/json_input.hpp"
 #include "services/users/nip05_name.hpp"
 #include "services/users/profile.hpp"
@@ -13,26 +13,15 @@ namespace {
 
 constexpr std::uint32_t kMetadataKind = 0;
 
-// Cursor: "<joined_at>.<64 hex pubkey>" of the last member of the previous page.
+// Cursor: the joined_at and pubkey of the last member of the previous page.
 std::string encode_cursor(const Member& last) {
-  std::string cursor = std::to_string(last.joined_at);
-  cursor.push_back('.');
-  nostr::append_hex(cursor, last.pubkey.data(), last.pubkey.size());
-  return cursor;
+  return services::encode_keyset_cursor(last.joined_at, last.pubkey);
 }
 
 std::optional<UserStore::Position> decode_cursor(std::string_view cursor) {
-  auto dot = cursor.find('.');
-  if (dot == std::string_view::npos || dot == 0) return std::nullopt;
-  UserStore::Position position;
-  auto digits = cursor.substr(0, dot);
-  auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), position.joined_at);
-  if (error != std::errc() || end != digits.data() + digits.size() || position.joined_at < 0)
-    return std::nullopt;
-  auto pubkey = nostr::parse_hex_lower<32>(cursor.substr(dot + 1));
-  if (!pubkey) return std::nullopt;
-  position.pubkey = *pubkey;
-  return position;
+  auto position = services::decode_keyset_cursor(cursor);
+  if (!position || position->time < 0) return std::nullopt;
+  return UserStore::Position{position->time, position->key};
 }
 
 }  // namespace
