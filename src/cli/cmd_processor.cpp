@@ -8,6 +8,7 @@
 #include "cli/commands.hpp"
 #include "cli/scale_out_flags.hpp"
 #include "cli/serve_config.hpp"
+#include "cli/writer_metrics.hpp"
 #include "http/server.hpp"
 #include "metrics/exposition.hpp"
 #include "processor/decision_metrics.hpp"
@@ -46,11 +47,7 @@ void write_processor_metrics(const processor::IngestStats& stats, const store::B
   out.family("pleb_processor_cache_duplicates_total",
              "Resent events answered duplicate: from the id cache, without the database.", "counter");
   out.sample("pleb_processor_cache_duplicates_total", load(stats.duplicates_from_cache));
-  auto batches = writer.stats();
-  out.family("pleb_writer_batches_total", "Write transactions (batches).", "counter");
-  out.sample("pleb_writer_batches_total", batches.batches);
-  out.family("pleb_writer_largest_batch", "Largest batch written in one transaction.", "gauge");
-  out.sample("pleb_writer_largest_batch", static_cast<std::uint64_t>(batches.largest_batch));
+  write_writer_metrics(writer, out);
   processor::write_decision_metrics(pipeline, out);
 }
 
