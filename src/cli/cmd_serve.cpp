@@ -9,6 +9,7 @@
 #include "cli/commands.hpp"
 #include "cli/relay_host.hpp"
 #include "cli/serve_config.hpp"
+#include "cli/writer_metrics.hpp"
 #include "metrics/exposition.hpp"
 #include "relay/relay.hpp"
 #include "services/moderation/moderation_service.hpp"
@@ -24,20 +25,6 @@ struct ServeFlags {
   std::string data;
   std::string config;
 };
-
-// The group-commit writer's counters, for /metrics.
-void write_writer_metrics(const store::BatchWriter& writer, metrics::TextWriter& out) {
-  auto stats = writer.stats();
-  out.family("pleb_writer_batches_total", "Group-committed write transactions.", "counter");
-  out.sample("pleb_writer_batches_total", stats.batches);
-  out.family("pleb_writer_events_total", "Events written through group commit.", "counter");
-  out.sample("pleb_writer_events_total", stats.events);
-  out.family("pleb_writer_refused_total", "Events refused because the write queue was full or stopping.",
-             "counter");
-  out.sample("pleb_writer_refused_total", stats.refused);
-  out.family("pleb_writer_largest_batch", "Largest batch committed in one transaction.", "gauge");
-  out.sample("pleb_writer_largest_batch", static_cast<std::uint64_t>(stats.largest_batch));
-}
 
 // NIP-40: expired events are removed once a minute (they are already hidden from queries).
 class ExpirySweeper {
@@ -87,7 +74,6 @@ void serve(const ServeFlags& flags) {
   // The moderation queue exists when the web of trust holds writes; a reload cannot add it later.
   if (trust && trust->hold) backends.max_held = trust->hold_max;
   ApiStack api(config.api, config.data_dir, std::move(backends));
-  config.policy.nip05_lookup = [&api](const nostr::Bytes32& pubkey) { return api.has_nip05_name(pubkey); };
   std::unique_ptr<moderation::AdmitSweeper> admit_sweeper;
   RelayHost host;
   if (auto* moderation = api.moderation()) {
@@ -109,10 +95,10 @@ void serve(const ServeFlags& flags) {
     };
   }
   host.extra_routes = [&api](const http::HttpRequest& request) { return api.handle(request); };
-  host.community_members = [&api, admins = config.api.admins] {
-    auto members = api.member_pubkeys();
-    members.insert(members.end(), admins.begin(), admins.end());
-    return members;
+  host.complete_policy = [&api, admins = config.api.admins](processor::PolicyConfig& policy) {
+    for (const auto& member : api.member_pubkeys()) policy.members.insert(member);
+    policy.members.insert(admins.begin(), admins.end());
+    policy.nip05_lookup = [&api](const nostr::Bytes32& pubkey) { return api.has_nip05_name(pubkey); };
   };
   host.on_stored = [&api](const nostr::Event& event) {
     if (event.kind == 0) api.on_stored_event(event);

@@ -67,11 +67,9 @@ void run_relay_host(ServeConfig& config, const std::string& config_path, store::
   config.relay.max_message_bytes = config.server.max_message_bytes;
   config.relay.max_outgoing_bytes = config.server.max_outgoing_bytes;
   config.relay.min_pow_difficulty = config.policy.min_pow_difficulty;
+  if (host.complete_policy) host.complete_policy(config.policy);
   if (config.policy.nip05_required && !config.policy.nip05_lookup) {
     throw UsageError("config: [policy] nip05_required needs the user service, which runs in pleb serve");
-  }
-  if (host.community_members) {
-    for (const auto& member : host.community_members()) config.policy.members.insert(member);
   }
   auto relay = std::make_shared<relay::Relay>(config.relay, store, writer);
   relay->set_pipeline(processor::build_pipeline(config.policy));
@@ -87,15 +85,12 @@ void run_relay_host(ServeConfig& config, const std::string& config_path, store::
     writer.stop();  // commit and acknowledge what was received, then close the connections
     server.stop();
   });
-  server.on_reload([&relay, &config, &host, path = config_path] {
+  server.on_reload([&relay, &host, path = config_path] {
     if (path.empty()) return;
     try {
       ServeConfig reloaded;
       load_config_file(path, reloaded);
-      reloaded.policy.nip05_lookup = config.policy.nip05_lookup;
-      if (host.community_members) {
-        for (const auto& member : host.community_members()) reloaded.policy.members.insert(member);
-      }
+      if (host.complete_policy) host.complete_policy(reloaded.policy);
       relay->set_pipeline(processor::build_pipeline(reloaded.policy));
       std::cerr << "pleb: write policy reloaded from " << path << "\n";
     } catch (const std::exception& e) {

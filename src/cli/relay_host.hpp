@@ -30,9 +30,9 @@ struct RelayHost {
   std::function<void()> on_stop;
   // The limiter behind [limits.events]; null: one in this process's memory.
   std::shared_ptr<cache::RateLimiter> event_limiter;
-  // The community's members from the user service, added to [policy] members (duplicate exemption, trust
-  // seeds, NIP-05 exemption) at start and at every reload.
-  std::function<std::vector<nostr::Bytes32>()> community_members;
+  // Completes [policy] with what only the process knows (the user service's members, its NIP-05 lookup)
+  // before each pipeline is built: at start and at every reload.
+  std::function<void(processor::PolicyConfig&)> complete_policy;
   // Told of every event stored through this relay (see Relay::set_stored_listener).
   std::function<void(const nostr::Event&)> on_stored;
   // How the startup line names the storage ("data in ./data", "store postgresql://...").
