@@ -67,7 +67,10 @@ void serve(const ServeFlags& flags) {
   store_options.sync = config.sync;
   store_options.max_limit = config.relay.limits.max_limit;
   auto store = store::open_lmdb_store(store_options);
-  store::BatchWriter writer(*store);
+  store::BatchWriterOptions writer_options;
+  writer_options.backlog_batch = 256;
+  writer_options.backlog_linger = std::chrono::milliseconds(100);
+  store::BatchWriter writer(*store, writer_options);
   ExpirySweeper sweeper(*store);
   ApiBackends backends;
   const auto& trust = config.policy.trust;

@@ -68,6 +68,7 @@ BatchWriter::Stats BatchWriter::stats() const {
 void BatchWriter::run() {
   std::vector<Pending> batch;
   std::vector<nostr::Event> events;
+  std::size_t previous_batch = 0;
   for (;;) {
     batch.clear();
     events.clear();
@@ -75,11 +76,14 @@ void BatchWriter::run() {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything submitted has been answered
-      if (options_.linger.count() > 0 && queue_.size() < options_.max_batch && !stopping_) {
-        wake_.wait_for(lock, options_.linger,
-                       [this] { return stopping_ || queue_.size() >= options_.max_batch; });
+      auto linger = options_.linger;
+      if (options_.backlog_batch > 0 && previous_batch >= options_.backlog_batch)
+        linger = std::max(linger, options_.backlog_linger);
+      if (linger.count() > 0 && queue_.size() < options_.max_batch && !stopping_) {
+        wake_.wait_for(lock, linger, [this] { return stopping_ || queue_.size() >= options_.max_batch; });
       }
       std::size_t n = std::min(queue_.size(), options_.max_batch);
+      previous_batch = n;
       for (std::size_t i = 0; i < n; ++i) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();

@@ -181,6 +181,38 @@ TEST_F(BatchWriterTest, LingerGathersABatch) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(20));
 }
 
+TEST_F(BatchWriterTest, BacklogLingerOnlyAfterALargeBatch) {
+  auto o = options();
+  o.backlog_batch = 3;
+  o.backlog_linger = std::chrono::seconds(30);
+  std::atomic<int> ok{0};
+  auto done = [&](WriteResult r) { ok += r.ok(); };
+  auto wait_for_ok = [&](int n) {
+    for (int i = 0; i < 20000 && ok.load() < n; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return ok.load() >= n;
+  };
+  BatchWriter writer(*gated_, o);
+  // Light load: a lone event is written at once, not after the 30 s linger.
+  writer.submit(make_event(pubkey_of(1), 1, kNow), done);
+  ASSERT_TRUE(wait_for_ok(1));
+  // Three pile up behind a held commit and go in one batch: a backlog.
+  gated_->close_gate();
+  writer.submit(make_event(pubkey_of(1), 1, kNow - 1), done);
+  while (gated_->writes_.load() < 2) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  for (int i = 2; i <= 4; ++i) writer.submit(make_event(pubkey_of(1), 1, kNow - i), done);
+  gated_->open_gate();
+  ASSERT_TRUE(wait_for_ok(5));
+  EXPECT_EQ(writer.stats().largest_batch, 3u);
+  // After it the next batch gathers: two events submitted apart still share one commit.
+  writer.submit(make_event(pubkey_of(1), 1, kNow - 5), done);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  writer.submit(make_event(pubkey_of(1), 1, kNow - 6), done);
+  writer.stop();  // ends the linger and writes what waits
+  EXPECT_EQ(ok.load(), 7);
+  EXPECT_EQ(writer.stats().batches, 4u);
+}
+
 TEST_F(BatchWriterTest, FullQueueRefusesAtOnce) {
   gated_->close_gate();
   BatchWriter writer(*gated_, options(3));
