@@ -5,23 +5,32 @@ namespace {
 
 constexpr char kHexDigits[] = "0123456789abcdef";
 
-// -1 for anything that is not a hex digit of the accepted case.
-int hex_value(char c, bool allow_upper) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (allow_upper && c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+// Digit values by byte, 0xff for anything that is not a hex digit of the accepted case. Every event's id,
+// pubkey, signature and hex tags go through here: a table lookup per character instead of branches.
+struct HexTable {
+  std::array<std::uint8_t, 256> value;
+  constexpr explicit HexTable(bool allow_upper) : value() {
+    for (auto& v : value) v = 0xff;
+    for (int c = 0; c < 10; ++c) value['0' + c] = static_cast<std::uint8_t>(c);
+    for (int c = 0; c < 6; ++c) {
+      value['a' + c] = static_cast<std::uint8_t>(10 + c);
+      if (allow_upper) value['A' + c] = static_cast<std::uint8_t>(10 + c);
+    }
+  }
+};
+constexpr HexTable kLowerHex(false), kAnyCaseHex(true);
 
 bool decode(std::string_view hex, std::uint8_t* out, std::size_t out_size, bool allow_upper) {
   if (hex.size() != out_size * 2) return false;
+  const auto& table = allow_upper ? kAnyCaseHex.value : kLowerHex.value;
+  std::uint8_t invalid = 0;
   for (std::size_t i = 0; i < out_size; ++i) {
-    int hi = hex_value(hex[2 * i], allow_upper);
-    int lo = hex_value(hex[2 * i + 1], allow_upper);
-    if (hi < 0 || lo < 0) return false;
+    std::uint8_t hi = table[static_cast<unsigned char>(hex[2 * i])];
+    std::uint8_t lo = table[static_cast<unsigned char>(hex[2 * i + 1])];
+    invalid |= static_cast<std::uint8_t>(hi | lo);  // only 0xff has bit 7 set
     out[i] = static_cast<std::uint8_t>(hi << 4 | lo);
   }
-  return true;
+  return (invalid & 0x80) == 0;
 }
 
 }  // namespace
