@@ -58,6 +58,27 @@ bool from_hex_any_case(std::string_view hex, std::uint8_t* out, std::size_t out_
   return decode(hex, out, out_size, true);
 }
 
+std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '%') {
+      if (i + 2 >= text.size()) return std::nullopt;
+      std::uint8_t high = kAnyCaseHex.value[static_cast<unsigned char>(text[i + 1])];
+      std::uint8_t low = kAnyCaseHex.value[static_cast<unsigned char>(text[i + 2])];
+      if ((high | low) & 0x80) return std::nullopt;
+      c = static_cast<char>(high << 4 | low);
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      c = ' ';
+    }
+    if (c == '\0') return std::nullopt;
+    out.push_back(c);
+  }
+  return out;
+}
+
 std::optional<ByteVector> parse_hex_vector(std::string_view hex) {
   if (hex.size() % 2 != 0) return std::nullopt;
   ByteVector out(hex.size() / 2);

@@ -43,4 +43,9 @@ std::optional<std::array<std::uint8_t, N>> parse_hex_any_case(std::string_view h
 }
 std::optional<ByteVector> parse_hex_vector(std::string_view hex);
 
+// Percent-decoding (RFC 3986) of URL parts: request paths and queries, engine URLs. Nullopt for a
+// truncated or non-hex escape, and for a NUL, raw or escaped: C interfaces (libpq, hiredis) would cut
+// the text there. `plus_is_space`: '+' stands for a space, as in query strings.
+std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space = false);
+
 }  // namespace pleb::nostr

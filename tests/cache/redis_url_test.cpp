@@ -44,10 +44,10 @@ TEST(RedisUrl, Ipv6) {
 }
 
 TEST(RedisUrl, RejectsWhatItCannotHonour) {
-  for (const char* bad : {"", "http://host", "rediss://host", "redis://", "redis://:6379",
-                          "redis://host:", "redis://host:0", "redis://host:65536", "redis://host:port",
-                          "redis://host/x", "redis://host/-1", "redis://host?timeout=1", "redis://[::1",
-                          "redis://[::1]x", "redis://u:p%4@host", "redis://u:p%zz@host"}) {
+  for (const char* bad : {"", "http://host", "rediss://host", "redis://", "redis://:6379", "redis://host:",
+                          "redis://host:0", "redis://host:65536", "redis://host:port", "redis://host/x",
+                          "redis://host/-1", "redis://host?timeout=1", "redis://[::1", "redis://[::1]x",
+                          "redis://u:p%4@host", "redis://u:p%zz@host", "redis://u:p%00@host"}) {
     EXPECT_THROW(parse_redis_url(bad), std::invalid_argument) << bad;
   }
 }

@@ -201,3 +201,22 @@ INSTANTIATE_TEST_SUITE_P(Backends, ServiceDbTest, ::testing::Values(Backend::kSq
 
 }  // namespace
 }  // namespace pleb::store
+
+namespace pleb::store {
+namespace {
+
+TEST(PostgresUrl, PartsAreDecodedAndQuotedForLibpq) {
+  EXPECT_EQ(postgres_conninfo("postgresql://us%40r:p'w%5C@[::1]:5433/pleb%20db?sslmode=disable"),
+            "host='::1' port='5433' user='us@r' password='p\\'w\\\\' dbname='pleb db' sslmode='disable'");
+}
+
+TEST(PostgresUrl, MalformedEscapesAndNulsAreRefused) {
+  for (const char* url : {"postgresql://u:p%zz@host/db", "postgresql://host/d%00b",
+                          "postgresql://host/db?x=%4", "postgresql://host:54x2/db",
+                          "postgresql://host:543210/db", "postgresql://host/db?a%3D%27b%27%20host=evil"}) {
+    EXPECT_THROW(postgres_conninfo(url), ServiceDbError) << url;
+  }
+}
+
+}  // namespace
+}  // namespace pleb::store

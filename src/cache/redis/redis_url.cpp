@@ -3,6 +3,8 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "nostr/bytes.hpp"
+
 namespace pleb::cache {
 namespace {
 
@@ -10,29 +12,10 @@ namespace {
   throw std::invalid_argument(std::string("invalid Redis URL: ").append(why));
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 std::string percent_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out.push_back(text[i]);
-      continue;
-    }
-    if (i + 2 >= text.size()) fail("truncated percent escape");
-    const int high = hex_digit(text[i + 1]);
-    const int low = hex_digit(text[i + 2]);
-    if (high < 0 || low < 0) fail("bad percent escape");
-    out.push_back(static_cast<char>(high * 16 + low));
-    i += 2;
-  }
-  return out;
+  auto decoded = nostr::percent_decode(text);
+  if (!decoded) fail("bad percent escape (or a NUL)");
+  return std::move(*decoded);
 }
 
 template <typename Number>

@@ -3,37 +3,10 @@
 #include <set>
 #include <stdexcept>
 
+#include "nostr/bytes.hpp"
+
 namespace pleb::api {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decoding; in query strings '+' also stands for a space (HTML form encoding).
-std::optional<std::string> decode(std::string_view text, bool plus_is_space) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '%') {
-      if (i + 2 >= text.size()) return std::nullopt;
-      int high = hex_value(text[i + 1]);
-      int low = hex_value(text[i + 2]);
-      if (high < 0 || low < 0 || (high == 0 && low == 0)) return std::nullopt;
-      out.push_back(static_cast<char>(high * 16 + low));
-      i += 2;
-    } else if (c == '+' && plus_is_space) {
-      out.push_back(' ');
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
 
 std::vector<std::string_view> split(std::string_view text, char separator) {
   std::vector<std::string_view> parts;
@@ -55,7 +28,7 @@ std::optional<Target> parse_target(std::string_view target) {
   if (path.empty() || path.front() != '/') return std::nullopt;
   parsed.path = std::string(path);
   for (auto part : split(path.substr(1), '/')) {
-    auto segment = decode(part, false);
+    auto segment = nostr::percent_decode(part);
     if (!segment) return std::nullopt;
     parsed.segments.push_back(std::move(*segment));
   }
@@ -63,9 +36,9 @@ std::optional<Target> parse_target(std::string_view target) {
     for (auto pair : split(target.substr(question + 1), '&')) {
       if (pair.empty()) continue;
       std::size_t equals = pair.find('=');
-      auto name = decode(pair.substr(0, equals), true);
-      auto value =
-          decode(equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1), true);
+      auto name = nostr::percent_decode(pair.substr(0, equals), true);
+      auto value = nostr::percent_decode(
+          equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1), true);
       if (!name || !value) return std::nullopt;
       parsed.query.emplace(std::move(*name), std::move(*value));  // the first of repeated names counts
     }

@@ -9,6 +9,8 @@
 #include <initializer_list>
 #include <string>
 
+#include "nostr/bytes.hpp"
+
 namespace pleb::store {
 namespace {
 
@@ -31,24 +33,10 @@ std::string sqlite_connect_string(const std::string& path) {
   return join_text({"db=\"", path, "\""});
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 std::string percent_decode(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && hex_digit(text[i + 1]) >= 0 && hex_digit(text[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(text[i]);
-    }
-  }
-  return out;
+  auto decoded = nostr::percent_decode(text);
+  if (!decoded) throw ServiceDbError("malformed PostgreSQL URL (bad percent escape, or a NUL)");
+  return std::move(*decoded);
 }
 
 void append_conninfo(std::string& out, std::string_view key, std::string_view value) {
@@ -94,6 +82,8 @@ std::string postgres_conninfo(std::string_view url) {
     host = rest.substr(0, colon);
     port = rest.substr(colon + 1);
   }
+  if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos)
+    throw ServiceDbError("malformed PostgreSQL URL (port)");
   std::string conninfo;
   append_conninfo(conninfo, "host", percent_decode(host));
   append_conninfo(conninfo, "port", port);
@@ -110,7 +100,11 @@ std::string postgres_conninfo(std::string_view url) {
     query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
     auto eq = pair.find('=');
     if (eq == std::string_view::npos) continue;
-    append_conninfo(conninfo, percent_decode(pair.substr(0, eq)), percent_decode(pair.substr(eq + 1)));
+    // libpq takes keywords bare: anything but a plain name could smuggle in another option.
+    std::string keyword = percent_decode(pair.substr(0, eq));
+    if (keyword.empty() || keyword.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string::npos)
+      throw ServiceDbError("malformed PostgreSQL URL (query parameter name)");
+    append_conninfo(conninfo, keyword, percent_decode(pair.substr(eq + 1)));
   }
   return conninfo;
 }

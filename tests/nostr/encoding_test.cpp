@@ -1,5 +1,6 @@
 // Hex decoding decides which ids, pubkeys and signatures are well-formed, so every byte value is checked
-// in every position class rather than a few examples.
+// in every position class rather than a few examples. Percent-decoding reads request targets and engine
+// URLs: malformed escapes and NULs are refused.
 #include <gtest/gtest.h>
 
 #include <cctype>
@@ -49,6 +50,22 @@ TEST(Hex, WrongLengthIsRefused) {
   EXPECT_FALSE(parse_hex_lower<32>(""));
   EXPECT_FALSE(parse_hex_vector("abc"));
   EXPECT_TRUE(parse_hex_vector("") && parse_hex_vector("")->empty());
+}
+
+TEST(PercentDecode, EscapesInEitherCaseAndPlusOnlyWhenAsked) {
+  EXPECT_EQ(percent_decode("a%20b%2fc%2F"), "a b/c/");
+  EXPECT_EQ(percent_decode("new+first"), "new+first");
+  EXPECT_EQ(percent_decode("new+first", true), "new first");
+  EXPECT_EQ(percent_decode("%2B", true), "+");
+  EXPECT_EQ(percent_decode(""), "");
+  EXPECT_EQ(percent_decode("%e2%9c%93"), "\xe2\x9c\x93");
+}
+
+TEST(PercentDecode, MalformedEscapesAndNulsAreRefused) {
+  for (std::string_view bad : {"%", "%4", "a%zz", "%g0", "%0g", "%00", "a%00b"}) {
+    EXPECT_FALSE(percent_decode(bad)) << bad;
+  }
+  EXPECT_FALSE(percent_decode(std::string_view("a\0b", 3)));
 }
 
 }  // namespace
