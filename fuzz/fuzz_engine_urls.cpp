@@ -34,7 +34,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (options == nullptr) {
     // Our keyword string holds the URL's parts quoted; libpq refusing it means the quoting failed,
     // unless it refused an option name taken from the query string, which libpq checks.
-    bool unknown_option = error && std::string_view(error).find("invalid connection option") != std::string_view::npos;
+    bool unknown_option =
+        error && std::string_view(error).find("invalid connection option") != std::string_view::npos;
     PQfreemem(error);
     if (!unknown_option) std::abort();
     return 0;

@@ -19,8 +19,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // then be refused as a replay.
   if (event && nip98::verify_authorization(input, facts, &replay)) std::abort();
 
-  static const SecretKey conversation_key(Bytes32{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
-                                                  17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32});
+  static const SecretKey conversation_key(Bytes32{1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11,
+                                                  12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+                                                  23, 24, 25, 26, 27, 28, 29, 30, 31, 32});
   auto plaintext = nip44_decrypt(input, conversation_key);
   if (!plaintext && plaintext.error().empty()) std::abort();
   return 0;

@@ -15,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   const auto& decision = answer->decision;
-    if (decision.verdict == pleb::processor::Verdict::kReject) {
+  if (decision.verdict == pleb::processor::Verdict::kReject) {
     // "word: ..." with a word of lowercase letters and dashes, as NIP-01 prefixes are.
     const auto& m = decision.message;
     auto colon = m.find(": ");

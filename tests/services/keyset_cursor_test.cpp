@@ -6,7 +6,6 @@
 
 #include <vector>
 
-
 namespace pleb::services {
 namespace {
 
@@ -26,9 +25,10 @@ TEST(KeysetCursor, RoundTrips) {
 }
 
 TEST(KeysetCursor, AnythingTheEncoderDoesNotWriteIsRefused) {
-    for (const std::string& cursor : std::vector<std::string>{"", "1700000000", "." + kKeyHex, "01." + kKeyHex, "+1." + kKeyHex, "-0." + kKeyHex,
-        "1 ." + kKeyHex, "1." + std::string(63, 'a'), "1." + std::string(64, 'A'), "1." + kKeyHex + ".",
-        "99999999999999999999." + kKeyHex}) {
+  for (const std::string& cursor : std::vector<std::string>{
+           "", "1700000000", "." + kKeyHex, "01." + kKeyHex, "+1." + kKeyHex, "-0." + kKeyHex,
+           "1 ." + kKeyHex, "1." + std::string(63, 'a'), "1." + std::string(64, 'A'), "1." + kKeyHex + ".",
+           "99999999999999999999." + kKeyHex}) {
     EXPECT_FALSE(decode_keyset_cursor(cursor)) << cursor;
   }
   EXPECT_TRUE(decode_keyset_cursor("0." + kKeyHex));
