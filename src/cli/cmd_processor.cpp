@@ -15,6 +15,7 @@
 #include "metrics/exposition.hpp"
 #include "processor/decision_metrics.hpp"
 #include "processor/ingest/ingest_service.hpp"
+#include "processor/latest_event_lookup.hpp"
 #include "processor/policy_config.hpp"
 #include "services/moderation/ban_service.hpp"
 #include "services/users/user_service.hpp"
@@ -106,7 +107,8 @@ void run_processor(ProcessorFlags& flags) {
   parse_listen(flags.listen, config.server);
 
   store::PostgresOptions store_options;
-  store_options.query_connections = 1;  // readiness checks only; writes have their own connection
+  // Readiness checks and the web of trust's follow lists; writes have their own connection.
+  store_options.query_connections = 2;
   auto store = store::open_postgres_store(flags.urls.store, store_options);
 
   bus::NatsBusOptions bus_options;
@@ -136,7 +138,12 @@ void run_processor(ProcessorFlags& flags) {
     policy.live_members = services.live_members;
   };
   complete_policy(config.policy);
-  auto pipeline = processor::build_pipeline(config.policy);
+  // The web of trust reads follow lists from the store, at start and whenever its members change.
+  auto start_pipeline = [&store](std::shared_ptr<processor::Pipeline> built) {
+    built->start(processor::latest_event_lookup(*store));
+    return built;
+  };
+  auto pipeline = start_pipeline(processor::build_pipeline(config.policy));
   auto current_pipeline = [&] {
     std::lock_guard lock(pipeline_mutex);
     return pipeline;
@@ -178,7 +185,7 @@ void run_processor(ProcessorFlags& flags) {
       ServeConfig reloaded;
       load_config_file(path, reloaded);
       complete_policy(reloaded.policy);
-      auto rebuilt = processor::build_pipeline(reloaded.policy);
+      auto rebuilt = start_pipeline(processor::build_pipeline(reloaded.policy));
       std::lock_guard lock(pipeline_mutex);
       pipeline = std::move(rebuilt);
       std::cerr << "pleb: write policy reloaded from " << path << "\n";
