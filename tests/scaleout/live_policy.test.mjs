@@ -30,15 +30,28 @@ const accepted = ok => ok[2] === true
 const blocked = ok => ok[2] === false && ok[3] === 'blocked: this author is banned from this relay'
 const restricted = ok => ok[2] === false && /^restricted:/.test(ok[3])
 
+// pleb api, a processor and a relay sharing `config`, and a client on the relay; all stopped after the test.
+// restartProcessor() replaces `community.processor` with a fresh one.
+async function startCommunity(t, config, processorArgs = []) {
+  const api = await startApi(['--config', config])
+  const community = { api, processor: await startProcessor(['--config', config, ...processorArgs]) }
+  community.relay = await startScaledRelay()
+  community.client = await Client.connect(community.relay.url)
+  community.restartProcessor = async () => {
+    await community.processor.stop()
+    community.processor = await startProcessor(['--config', config, ...processorArgs])
+  }
+  t.after(async () => {
+    community.client.close()
+    await community.relay.stop(); await community.processor.stop(); await api.stop()
+  })
+  return community
+}
+
 test('a ban posted to pleb api is enforced by running and newly started processors; unban lifts it', async (t) => {
   const moderator = newKey(), author = newKey()
-  const config = configFile(`[api]\nadmins = ["${moderator.pubkey}"]\n`)
-  const api = await startApi(['--config', config])
-  let processor = await startProcessor(['--config', config])
-  const relay = await startScaledRelay()
-  t.after(async () => { await relay.stop(); await processor.stop(); await api.stop() })
-  const client = await Client.connect(relay.url)
-  t.after(() => client.close())
+  const { api, client, restartProcessor } =
+    await startCommunity(t, configFile(`[api]\nadmins = ["${moderator.pubkey}"]\n`))
   assert.ok(await answerSoon(client, author, accepted), 'the author was refused before any ban')
 
   const made = await call(api, moderator, 'POST', '/api/v1/moderation/bans', { type: 'pubkey', value: author.pubkey })
@@ -46,8 +59,7 @@ test('a ban posted to pleb api is enforced by running and newly started processo
   assert.ok(await answerSoon(client, author, blocked), 'the running processor did not apply the ban')
 
   // A processor that was not running when the ban was published reads it from the database.
-  await processor.stop()
-  processor = await startProcessor(['--config', config])
+  await restartProcessor()
   const first = await client.publish(sign(author, { content: 'to the new processor' }))
   assert.ok(blocked(first), JSON.stringify(first))
 
@@ -59,13 +71,8 @@ test('a ban posted to pleb api is enforced by running and newly started processo
 test('a member who joins through pleb api is trusted by the processor, with whom they follow; leaving ends it', async (t) => {
   const admin = newKey(), carol = newKey(), friend = newKey()
   // Trust applies to notes only, so Carol's follow list is stored while she is nobody.
-  const config = configFile(`[api]\nadmins = ["${admin.pubkey}"]\n[policy.trust]\ndistance = 1\nkinds = [1]\n`)
-  const api = await startApi(['--config', config])
-  let processor = await startProcessor(['--config', config])
-  const relay = await startScaledRelay()
-  t.after(async () => { await relay.stop(); await processor.stop(); await api.stop() })
-  const client = await Client.connect(relay.url)
-  t.after(() => client.close())
+  const { api, client, restartProcessor } = await startCommunity(t,
+    configFile(`[api]\nadmins = ["${admin.pubkey}"]\n[policy.trust]\ndistance = 1\nkinds = [1]\n`))
 
   assert.ok(restricted(await client.publish(sign(carol, { content: 'before' }))))
   assert.equal((await client.publish(sign(carol, { kind: 3, tags: [['p', friend.pubkey]] })))[2], true)
@@ -77,8 +84,7 @@ test('a member who joins through pleb api is trusted by the processor, with whom
   assert.ok(await answerSoon(client, friend, accepted), "the new member's follow was not trusted")
 
   // A processor started now has her among its seeds from the database.
-  await processor.stop()
-  processor = await startProcessor(['--config', config])
+  await restartProcessor()
   assert.ok(accepted(await client.publish(sign(friend, { content: 'to the new processor' }))))
 
   assert.equal((await call(api, carol, 'DELETE', '/api/v1/members/me')).status, 204)
@@ -88,15 +94,10 @@ test('a member who joins through pleb api is trusted by the processor, with whom
 
 test('a ban the bus never carried is enforced after the processor re-reads the database', async (t) => {
   const moderator = newKey(), author = newKey()
-  const config = configFile(`[api]\nadmins = ["${moderator.pubkey}"]\n`)
   // The API creates the services' tables; the ban is then written behind its back, as if its message
   // had been lost while NATS was away.
-  const api = await startApi(['--config', config])
-  const processor = await startProcessor(['--config', config, '--services-refresh-seconds', '1'])
-  const relay = await startScaledRelay()
-  t.after(async () => { await relay.stop(); await processor.stop(); await api.stop() })
-  const client = await Client.connect(relay.url)
-  t.after(() => client.close())
+  const { client } = await startCommunity(t, configFile(`[api]\nadmins = ["${moderator.pubkey}"]\n`),
+    ['--services-refresh-seconds', '1'])
   assert.ok(await answerSoon(client, author, accepted))
   const id = createHash('sha256').update(`pubkey:${author.pubkey}`).digest('hex')
   await sql(`insert into bans (id, type, value, shadow, reason, banned_by, banned_at)
