@@ -52,7 +52,7 @@ struct ServiceState {
   std::unique_ptr<ServiceStateFollower> follower;
 
   ServiceState(const std::string& location, const ApiConfig& api, bus::Bus& bus, std::chrono::seconds period)
-      : db(store::ServiceDb::open(location)) {
+      : db(store::ServiceDb::open(location, 1)) {  // a full read now and then: one connection is plenty
     users::UsersConfig users_config;
     users_config.admins = api.admins;  // members by configuration, as in the API
     users = std::make_unique<users::UserService>(*db, users_config);
@@ -107,8 +107,8 @@ void run_processor(ProcessorFlags& flags) {
   parse_listen(flags.listen, config.server);
 
   store::PostgresOptions store_options;
-  // Readiness checks and the web of trust's follow lists; writes have their own connection.
-  store_options.query_connections = 2;
+  // Readiness checks and the web of trust's follow lists (rare); writes have their own connection.
+  store_options.query_connections = 1;
   auto store = store::open_postgres_store(flags.urls.store, store_options);
 
   bus::NatsBusOptions bus_options;
