@@ -2,20 +2,15 @@
 
 namespace pleb::processor {
 
-BanList::BanList() : current_(std::make_shared<const Snapshot>()) {}
-
-std::shared_ptr<const BanList::Snapshot> BanList::snapshot() const {
-  std::lock_guard lock(mutex_);
-  return current_;
-}
+BanList::BanList() : cell_(std::make_shared<const Snapshot>()) {}
 
 template <typename Change>
 bool BanList::update(Change change) {
   // Copy-on-write under the lock: bans change a few times a day, events arrive thousands of times a second.
-  std::lock_guard lock(mutex_);
-  auto next = std::make_shared<Snapshot>(*current_);
+  std::lock_guard lock(change_mutex_);
+  auto next = std::make_shared<Snapshot>(*cell_.load());
   if (!change(*next)) return false;
-  current_ = std::move(next);
+  cell_.store(std::move(next));
   return true;
 }
 
@@ -56,8 +51,8 @@ bool BanList::unban(BanKind kind, const std::string& value) {
 void BanList::replace(const std::vector<BanEntry>& entries) {
   auto next = std::make_shared<Snapshot>();
   for (const auto& entry : entries) apply(*next, entry);
-  std::lock_guard lock(mutex_);
-  current_ = std::move(next);
+  std::lock_guard lock(change_mutex_);
+  cell_.store(std::move(next));
 }
 
 }  // namespace pleb::processor

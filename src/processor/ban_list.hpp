@@ -1,7 +1,7 @@
 #pragma once
 // The bans moderators make while the relay runs (the moderation service's table), as the write policy
 // sees them: banned authors (some shadow-banned), event ids and source addresses. Read on every event and
-// changed rarely, so readers take an immutable snapshot and every change publishes a new one.
+// changed rarely, so readers see an immutable snapshot and every change publishes a new one.
 #include <memory>
 #include <mutex>
 #include <string>
@@ -11,6 +11,7 @@
 
 #include "nostr/bytes.hpp"
 #include "processor/key_hash.hpp"
+#include "processor/snapshot_cell.hpp"
 
 namespace pleb::processor {
 
@@ -31,7 +32,9 @@ class BanList {
   };
 
   BanList();
-  std::shared_ptr<const Snapshot> snapshot() const;
+  // For each event: no lock; valid on this thread until its next current() (snapshot_cell.hpp).
+  const Snapshot& current() const { return cell_.read(); }
+  std::shared_ptr<const Snapshot> snapshot() const { return cell_.load(); }
   // False (and nothing changes) for a malformed value.
   bool ban(const BanEntry& entry);
   bool unban(BanKind kind, const std::string& value);
@@ -42,8 +45,8 @@ class BanList {
   template <typename Change>
   bool update(Change change);
 
-  mutable std::mutex mutex_;
-  std::shared_ptr<const Snapshot> current_;
+  std::mutex change_mutex_;  // one change at a time: each starts from the snapshot the previous made
+  SnapshotCell<Snapshot> cell_;
 };
 
 }  // namespace pleb::processor

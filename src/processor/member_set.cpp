@@ -4,19 +4,11 @@
 
 namespace pleb::processor {
 
-MemberSet::MemberSet() : current_(std::make_shared<const Keys>()) {}
-
-std::shared_ptr<const MemberSet::Keys> MemberSet::snapshot() const {
-  std::lock_guard lock(mutex_);
-  return current_;
-}
+MemberSet::MemberSet() : cell_(std::make_shared<const Keys>()) {}
 
 void MemberSet::publish(std::shared_ptr<const Keys> next) {
-  {
-    std::lock_guard lock(mutex_);
-    current_ = std::move(next);
-  }
-  // Listeners run outside the snapshot's lock (they read it), under their own so unlisten() waits for them.
+  cell_.store(std::move(next));
+  // Listeners run under their own lock, so unlisten() waits for a running one.
   std::lock_guard lock(listeners_mutex_);
   for (const auto& [id, listener] : listeners_) listener();
 }

@@ -12,6 +12,7 @@
 
 #include "nostr/bytes.hpp"
 #include "processor/key_hash.hpp"
+#include "processor/snapshot_cell.hpp"
 
 namespace pleb::processor {
 
@@ -21,8 +22,9 @@ class MemberSet {
   using Listener = std::function<void()>;
 
   MemberSet();
-  std::shared_ptr<const Keys> snapshot() const;
-  bool contains(const nostr::Bytes32& pubkey) const { return snapshot()->contains(pubkey); }
+  std::shared_ptr<const Keys> snapshot() const { return cell_.load(); }
+  // For each event: no lock (snapshot_cell.hpp).
+  bool contains(const nostr::Bytes32& pubkey) const { return cell_.read().contains(pubkey); }
 
   // Each returns whether the set changed; listeners are told only then.
   bool add(const nostr::Bytes32& pubkey);
@@ -38,8 +40,7 @@ class MemberSet {
   void publish(std::shared_ptr<const Keys> next);
 
   std::mutex change_mutex_;  // one change at a time: each starts from the snapshot the previous made
-  mutable std::mutex mutex_;
-  std::shared_ptr<const Keys> current_;
+  SnapshotCell<Keys> cell_;
   std::mutex listeners_mutex_;
   std::vector<std::pair<std::uint64_t, Listener>> listeners_;
   std::uint64_t next_listener_ = 1;

@@ -39,7 +39,7 @@ Decision PowPolicy::check(const nostr::Event& event, const EventSource&) {
 }
 
 Decision BanPolicy::check(const nostr::Event& event, const EventSource& source) {
-  auto live = live_ ? live_->snapshot() : nullptr;
+  const BanList::Snapshot* live = live_ ? &live_->current() : nullptr;
   std::optional<bool> live_shadow;  // the live list bans the author: shadow or not
   if (live) {
     if (auto it = live->pubkeys.find(event.pubkey); it != live->pubkeys.end()) live_shadow = it->second;

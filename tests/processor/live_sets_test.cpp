@@ -9,6 +9,7 @@
 #include "processor/ban_list.hpp"
 #include "processor/member_set.hpp"
 #include "processor/policy_config.hpp"
+#include "processor/snapshot_cell.hpp"
 #include "processor/stages.hpp"
 #include "processor/trust.hpp"
 
@@ -27,6 +28,26 @@ nostr::Event note(std::uint8_t author, std::uint8_t id = 0) {
   e.pubkey = key(author);
   e.id = key(id);
   return e;
+}
+
+TEST(SnapshotCell, ReadersSeeEachStoreAndTellCellsApart) {
+  SnapshotCell<int> one(std::make_shared<const int>(1));
+  SnapshotCell<int> two(std::make_shared<const int>(2));
+  EXPECT_EQ(one.read(), 1);
+  EXPECT_EQ(two.read(), 2);  // another cell on the same thread: not the first one's cached value
+  EXPECT_EQ(one.read(), 1);
+  one.store(std::make_shared<const int>(10));
+  EXPECT_EQ(one.read(), 10);
+  EXPECT_EQ(*one.load(), 10);
+  int seen_on_other_thread = 0;
+  std::thread([&] { seen_on_other_thread = one.read(); }).join();
+  EXPECT_EQ(seen_on_other_thread, 10);
+  {
+    SnapshotCell<int> gone(std::make_shared<const int>(3));
+    EXPECT_EQ(gone.read(), 3);
+  }
+  SnapshotCell<int> reused(std::make_shared<const int>(4));  // may take the address of the one gone
+  EXPECT_EQ(reused.read(), 4);
 }
 
 TEST(BanList, ChangesPublishANewSnapshotAndLeaveTheOldOneAlone) {
