@@ -6,10 +6,9 @@
 #include "bus/nats/nats_bus.hpp"
 #include "cache/memory/memory_event_cache.hpp"
 #include "cli/commands.hpp"
+#include "cli/followed_policy_state.hpp"
 #include "cli/scale_out_flags.hpp"
 #include "cli/serve_config.hpp"
-#include "cli/service_state.hpp"
-#include "cli/service_state_follower.hpp"
 #include "cli/writer_metrics.hpp"
 #include "http/server.hpp"
 #include "metrics/exposition.hpp"
@@ -17,11 +16,8 @@
 #include "processor/ingest/ingest_service.hpp"
 #include "processor/latest_event_lookup.hpp"
 #include "processor/policy_config.hpp"
-#include "services/moderation/ban_service.hpp"
-#include "services/users/user_service.hpp"
 #include "store/batch_writer.hpp"
 #include "store/postgres/postgres_store.hpp"
-#include "store/service_db/service_db.hpp"
 
 namespace pleb::cli {
 namespace {
@@ -36,37 +32,7 @@ struct ProcessorFlags {
   // delivery p50 11 ms with 5 ms, 4 ms with 0, same ingest rate: docs/BENCHMARKS.md).
   int batch_timeout_ms = 0;
   int ack_wait_ms = 30000;
-  // Where the moderators' bans and the community's members are (the database `pleb api` uses); empty:
-  // [api] database, else the store.
-  std::string services_db;
-  int services_refresh_seconds = 30;
-};
-
-// The bans and members of the services' database, followed on the bus and re-read every period.
-struct ServiceState {
-  std::unique_ptr<store::ServiceDb> db;
-  std::unique_ptr<users::UserService> users;
-  std::unique_ptr<moderation::BanService> bans;
-  std::shared_ptr<processor::BanList> live_bans = std::make_shared<processor::BanList>();
-  std::shared_ptr<processor::MemberSet> live_members = std::make_shared<processor::MemberSet>();
-  std::unique_ptr<ServiceStateFollower> follower;
-
-  ServiceState(const std::string& location, const ApiConfig& api, bus::Bus& bus, std::chrono::seconds period)
-      : db(store::ServiceDb::open(location, 1)) {  // a full read now and then: one connection is plenty
-    users::UsersConfig users_config;
-    users_config.admins = api.admins;  // members by configuration, as in the API
-    users = std::make_unique<users::UserService>(*db, users_config);
-    bans = std::make_unique<moderation::BanService>(*db);
-    std::vector<FollowedState> states;
-    states.push_back({"bans", std::string(bus::subjects::moderation_action),
-                      [this](std::string_view payload) { return apply_ban_message(*live_bans, payload); },
-                      [this] { live_bans->replace(ban_entries(bans->all())); }});
-    states.push_back(
-        {"members", std::string(bus::subjects::user_membership),
-         [this](std::string_view payload) { return apply_membership_message(*live_members, payload); },
-         [this] { live_members->replace(users->member_pubkeys()); }});
-    follower = std::make_unique<ServiceStateFollower>(bus, std::move(states), period);
-  }
+  FollowedPolicyFlags followed;
 };
 
 void write_processor_metrics(const processor::IngestStats& stats, const store::BatchWriter& writer,
@@ -129,14 +95,8 @@ void run_processor(ProcessorFlags& flags) {
   if (config.policy.nip05_required) {
     throw UsageError("config: [policy] nip05_required needs the user service, which runs in pleb serve");
   }
-  std::string services_db = flags.services_db;
-  if (services_db.empty()) services_db = config.api.database;
-  if (services_db.empty()) services_db = flags.urls.store;
-  ServiceState services(services_db, config.api, **bus, std::chrono::seconds(flags.services_refresh_seconds));
-  auto complete_policy = [&services](processor::PolicyConfig& policy) {
-    policy.live_bans = services.live_bans;
-    policy.live_members = services.live_members;
-  };
+  FollowedPolicyState followed(flags.followed, config.api, flags.urls.store, **bus);
+  auto complete_policy = [&followed](processor::PolicyConfig& policy) { followed.complete(policy); };
   complete_policy(config.policy);
   // The web of trust reads follow lists from the store, at start and whenever its members change.
   auto start_pipeline = [&store](std::shared_ptr<processor::Pipeline> built) {
@@ -226,15 +186,7 @@ void register_processor_command(CLI::App& app) {
                    "how long an event taken from the bus may stay unanswered before it is delivered again "
                    "(default 30000; applies when the processors' consumer is created)")
       ->check(CLI::Range(100, 3600000));
-  command->add_option("--services-db", flags->services_db,
-                      "the services' database, for the moderators' bans and the community's members "
-                      "(default: [api] database, else the store's PostgreSQL)");
-  command
-      ->add_option(
-          "--services-refresh-seconds", flags->services_refresh_seconds,
-          "how often bans and members are re-read from the services' database, to make up for changes "
-          "missed while the bus was away (default 30)")
-      ->check(CLI::Range(1, 86400));
+  add_followed_policy_options(*command, flags->followed);
   command->callback([flags] { run_processor(*flags); });
 }
 
