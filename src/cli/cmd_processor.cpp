@@ -125,6 +125,7 @@ void run_processor(ProcessorFlags& flags) {
         if (path == "/metrics") {
           metrics::TextWriter out;
           write_processor_metrics(ingest.stats(), writer, *current_pipeline(), out);
+          followed.write_metrics(out);
           return http::HttpResponse{200, std::string(metrics::kContentType), out.take(), {}};
         }
         return http::problem_response(404, "Not Found", "no such resource");

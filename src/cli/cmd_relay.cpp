@@ -67,10 +67,11 @@ void run_relay(RelayFlags& flags) {
     if (auto started = feed->start(); !started)
       throw UsageError("cannot subscribe to the bus: " + started.error());
   };
-  host.extra_metrics = [&feed](metrics::TextWriter& out) {
+  host.extra_metrics = [&feed, &followed](metrics::TextWriter& out) {
     out.family("pleb_live_feed_events_total", "Events received from event.validated and fanned out.",
                "counter");
     out.sample("pleb_live_feed_events_total", feed ? feed->delivered() : 0);
+    followed.write_metrics(out);
   };
   host.on_stop = [&feed] {
     if (feed) feed->stop();

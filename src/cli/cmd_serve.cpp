@@ -115,7 +115,10 @@ void serve(const ServeFlags& flags) {
   host.on_stored = [&api](const nostr::Event& event) {
     if (event.kind == 0) api.on_stored_event(event);
   };
-  host.extra_metrics = [&writer](metrics::TextWriter& out) { write_writer_metrics(writer, out); };
+  host.extra_metrics = [&writer, live_bans, live_members](metrics::TextWriter& out) {
+    write_writer_metrics(writer, out);
+    write_live_policy_metrics(*live_bans, *live_members, out);
+  };
   host.storage_description = "data in " + config.data_dir;
   run_relay_host(config, flags.config, *store, writer, host);
   if (admit_sweeper) admit_sweeper->stop();

@@ -45,6 +45,11 @@ FollowedPolicyState::FollowedPolicyState(const FollowedPolicyFlags& flags, const
 
 FollowedPolicyState::~FollowedPolicyState() = default;
 
+void FollowedPolicyState::write_metrics(metrics::TextWriter& out) const {
+  write_live_policy_metrics(*live_bans_, *live_members_, out);
+  follower_->write_metrics(out);
+}
+
 void FollowedPolicyState::complete(processor::PolicyConfig& policy) const {
   policy.live_bans = live_bans_;
   policy.live_members = live_members_;

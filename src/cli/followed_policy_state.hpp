@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "bus/bus.hpp"
+#include "metrics/exposition.hpp"
 #include "processor/ban_list.hpp"
 #include "processor/member_set.hpp"
 #include "processor/policy_config.hpp"
@@ -47,6 +48,8 @@ class FollowedPolicyState {
 
   // Points `policy` at the live sets (at start and at every reload).
   void complete(processor::PolicyConfig& policy) const;
+  // The live sets' sizes and how following them goes.
+  void write_metrics(metrics::TextWriter& out) const;
 
  private:
   std::unique_ptr<store::ServiceDb> db_;

@@ -127,4 +127,16 @@ bool apply_membership_message(processor::MemberSet& members, std::string_view pa
   return true;
 }
 
+void write_live_policy_metrics(const processor::BanList& bans, const processor::MemberSet& members,
+                               metrics::TextWriter& out) {
+  auto snapshot = bans.snapshot();
+  out.family("pleb_live_bans", "Bans made by moderators in force in this process, by type.", "gauge");
+  out.sample("pleb_live_bans", static_cast<std::uint64_t>(snapshot->pubkeys.size()), {{"type", "pubkey"}});
+  out.sample("pleb_live_bans", static_cast<std::uint64_t>(snapshot->event_ids.size()), {{"type", "event"}});
+  out.sample("pleb_live_bans", static_cast<std::uint64_t>(snapshot->addresses.size()), {{"type", "address"}});
+  out.family("pleb_live_members",
+             "Community members the write policy knows (the user service's and the admins).", "gauge");
+  out.sample("pleb_live_members", static_cast<std::uint64_t>(members.snapshot()->size()));
+}
+
 }  // namespace pleb::cli

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "bus/bus.hpp"
+#include "metrics/exposition.hpp"
 #include "processor/ban_list.hpp"
 #include "processor/member_set.hpp"
 #include "services/moderation/ban_service.hpp"
@@ -24,5 +25,9 @@ bus::Message membership_message(const nostr::Bytes32& pubkey, bool member);
 // False for a message that is not one of the above (it is then ignored, and logged by the caller).
 bool apply_ban_message(processor::BanList& list, std::string_view payload);
 bool apply_membership_message(processor::MemberSet& members, std::string_view payload);
+
+// Gauges: the live bans by type, the live members.
+void write_live_policy_metrics(const processor::BanList& bans, const processor::MemberSet& members,
+                               metrics::TextWriter& out);
 
 }  // namespace pleb::cli

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "bus/bus.hpp"
+#include "metrics/exposition.hpp"
 
 namespace pleb::cli {
 
@@ -33,12 +34,18 @@ class ServiceStateFollower {
   ServiceStateFollower(const ServiceStateFollower&) = delete;
   ServiceStateFollower& operator=(const ServiceStateFollower&) = delete;
 
+  // Messages received and not understood, reads done and failed, by state: a failing read shows here.
+  void write_metrics(metrics::TextWriter& out) const;
+
  private:
+  struct Counts {
+    std::atomic<std::uint64_t> received{0}, ignored{0}, reads{0}, failed_reads{0};
+  };
   void reload_all();
 
   std::vector<FollowedState> states_;
-  // Messages applied per state: a read that overlapped one may have missed it, and runs again.
-  std::unique_ptr<std::atomic<std::uint64_t>[]> applied_;
+  // Per state. A read that overlapped a received message may have missed it, and runs again.
+  std::unique_ptr<Counts[]> counts_;
   std::vector<bus::Subscription> subscriptions_;
   std::chrono::milliseconds period_;
   std::mutex mutex_;

@@ -49,6 +49,7 @@ test('a moderator bans an author, an event and an address; the open connection s
   const refused = sign(author, { content: 'after the ban' })
   assert.deepEqual(await client.publish(refused), ['OK', refused.id, false, 'blocked: this author is banned from this relay'])
   assert.deepEqual(await served(client, refused.id), [])
+  assert.match(await (await fetch(relay.http + '/metrics')).text(), /pleb_live_bans\{type="pubkey"\} 1\n/)
   // Other authors are untouched.
   assert.equal((await client.publish(sign(other, { content: 'fine' })))[2], true)
 

@@ -100,6 +100,10 @@ test('the processor enforces a ban it heard on the bus, and one it read from the
   assert.ok(await answerSoon(community.client, author, blocked), 'the running processor did not apply the ban')
   assert.equal(await authorBans(community.relay), 0, 'the relay was meant to know nothing of the ban')
   assert.ok(await authorBans(community.processor) >= 1)
+  const metrics = await (await fetch(`http://127.0.0.1:${community.processor.port}/metrics`)).text()
+  assert.match(metrics, /pleb_live_bans\{type="pubkey"\} 1\n/)
+  assert.match(metrics, /pleb_followed_state_messages_total\{state="bans"\} [1-9]/)
+  assert.match(metrics, /pleb_followed_state_failed_reads_total\{state="bans"\} 0\n/)
 
   // A processor that was not running when the ban was published reads it from the database.
   await community.restartProcessor()
