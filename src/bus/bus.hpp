@@ -25,6 +25,7 @@ inline constexpr std::string_view event_received = "event.received";        // r
 inline constexpr std::string_view event_validated = "event.validated";      // processor -> relays, analytics
 inline constexpr std::string_view moderation_action = "moderation.action";  // community -> all relays
 inline constexpr std::string_view user_registered = "user.registered";      // users -> community
+inline constexpr std::string_view user_membership = "user.membership";      // users -> all processors
 }  // namespace subjects
 
 struct Message {

@@ -6,6 +6,8 @@
 #include "cache/memory/memory_rate_limiter.hpp"
 #include "http/api/router.hpp"
 #include "nostr/bytes.hpp"
+#include "services/moderation/ban_routes.hpp"
+#include "services/moderation/ban_service.hpp"
 #include "services/moderation/moderation_service.hpp"
 #include "services/moderation/routes.hpp"
 #include "services/users/routes.hpp"
@@ -32,7 +34,9 @@ ApiStack::ApiStack(const ApiConfig& config, const std::string& data_dir, ApiBack
   if (!config.reserved_names.empty()) users_config.reserved_names = config.reserved_names;
   users_config.admins = config.admins;
   users_config.relays = config.nip05_relays;
-  users_ = std::make_unique<users::UserService>(*db_, users_config, std::move(backends.on_registered));
+  users_ = std::make_unique<users::UserService>(*db_, users_config, std::move(backends.on_registered),
+                                                std::move(backends.on_membership));
+  bans_ = std::make_unique<moderation::BanService>(*db_, std::move(backends.on_ban_change));
 
   api::RouterOptions options;
   options.public_url = config.public_url;
@@ -55,6 +59,7 @@ ApiStack::ApiStack(const ApiConfig& config, const std::string& data_dir, ApiBack
   };
   router_ = std::make_unique<api::Router>(std::move(options));
   users::add_user_routes(*router_, *users_);
+  moderation::add_ban_routes(*router_, *bans_);
   if (backends.max_held) {
     moderation_ = std::make_unique<moderation::ModerationService>(
         *db_, moderation::ModerationConfig{*backends.max_held});
@@ -73,17 +78,11 @@ std::optional<http::HttpResponse> ApiStack::handle(const http::HttpRequest& requ
 }
 
 std::vector<nostr::Bytes32> ApiStack::member_pubkeys() {
-  std::vector<nostr::Bytes32> pubkeys;
-  std::string cursor;
-  // Bounded: a community larger than this seeds its trust from the first members who joined.
-  for (int page = 0; page < 500; ++page) {
-    auto members = users_->members(users::kMaxMemberPage, cursor);
-    if (!members) break;
-    for (const auto& member : members->members) pubkeys.push_back(member.pubkey);
-    if (!members->next_cursor) break;
-    cursor = *members->next_cursor;
-  }
-  return pubkeys;
+  return users_->member_pubkeys();
+}
+
+std::vector<moderation::Ban> ApiStack::bans() {
+  return bans_->all();
 }
 
 bool ApiStack::has_nip05_name(const nostr::Bytes32& pubkey) {

@@ -25,7 +25,10 @@ class Router;
 }
 namespace pleb::moderation {
 class ModerationService;
+class BanService;
 struct ModerationConfig;
+struct Ban;
+struct BanChange;
 }  // namespace pleb::moderation
 
 namespace pleb::cli {
@@ -50,6 +53,10 @@ struct ApiBackends {
   std::shared_ptr<cache::RateLimiter> limiter;
   std::shared_ptr<nostr::nip98::ReplayMemory> replay;
   std::function<void(const nostr::Bytes32& pubkey)> on_registered;
+  // Told of every ban made or lifted, and of everyone who joins or leaves (once stored): the write
+  // policy's live sets follow them.
+  std::function<void(const moderation::BanChange& change)> on_ban_change;
+  std::function<void(const nostr::Bytes32& pubkey, bool member)> on_membership;
   // Events held for moderators, at most this many waiting; unset: no moderation queue (a scaled-out
   // relay refuses the writes it would hold).
   std::optional<std::size_t> max_held;
@@ -67,8 +74,11 @@ class ApiStack {
   std::optional<http::HttpResponse> handle(const http::HttpRequest& request);
   // Every stored event, so profiles follow their authors' kind-0 events.
   void on_stored_event(const nostr::Event& event);
-  // The community's members (the user service's), for the write policy's members and trust seeds.
+  // The community's members (the user service's, and the configured admins), for the write policy's
+  // members and trust seeds.
   std::vector<nostr::Bytes32> member_pubkeys();
+  // Every ban the moderators made, for the write policy's live ban list.
+  std::vector<moderation::Ban> bans();
   // Whether the pubkey holds a NIP-05 name here (for [policy] nip05_required).
   bool has_nip05_name(const nostr::Bytes32& pubkey);
   api::Router& router() { return *router_; }
@@ -79,6 +89,7 @@ class ApiStack {
   std::unique_ptr<store::ServiceDb> db_;
   std::unique_ptr<users::UserService> users_;
   std::unique_ptr<moderation::ModerationService> moderation_;
+  std::unique_ptr<moderation::BanService> bans_;
   std::shared_ptr<cache::RateLimiter> limiter_;
   std::unique_ptr<api::Router> router_;
 };

@@ -1,6 +1,7 @@
 // `pleb api`: the REST API and the services of a scaled-out community, stateless: accounts and names in
 // PostgreSQL, rate-limit counters and used NIP-98 ids in Redis (so any API process may take any
-// request), profiles following `event.validated` and new accounts announced on `user.registered`.
+// request), profiles following `event.validated`, new accounts announced on `user.registered`, and bans and
+// membership changes on `moderation.action` and `user.membership` for the processors' write policy.
 #include <iostream>
 
 #include "bus/nats/nats_bus.hpp"
@@ -10,6 +11,7 @@
 #include "cli/commands.hpp"
 #include "cli/scale_out_flags.hpp"
 #include "cli/serve_config.hpp"
+#include "cli/service_state.hpp"
 #include "http/server.hpp"
 #include "nostr/bytes.hpp"
 #include "nostr/event_parse.hpp"
@@ -47,6 +49,23 @@ void run_api(ApiFlags& flags) {
   backends.replay = std::make_shared<cache::RedisReplayMemory>(redis);
   backends.on_registered = [&bus](const nostr::Bytes32& pubkey) {
     (void)(*bus)->publish(bus::subjects::user_registered, bus::Message{nostr::to_hex(pubkey)});
+  };
+  // Every processor applies bans and membership changes at once; it also re-reads them from the database,
+  // so a message lost while NATS was away is made up for.
+  backends.on_ban_change = [&bus](const moderation::BanChange& change) {
+    if (auto published = (*bus)->publish(bus::subjects::moderation_action, ban_change_message(change));
+        !published) {
+      std::cerr << "pleb: could not publish a ban change (processors pick it up when they re-read the bans): "
+                << published.error() << "\n";
+    }
+  };
+  backends.on_membership = [&bus](const nostr::Bytes32& pubkey, bool member) {
+    if (auto published = (*bus)->publish(bus::subjects::user_membership, membership_message(pubkey, member));
+        !published) {
+      std::cerr << "pleb: could not publish a membership change (processors pick it up when they re-read the "
+                   "members): "
+                << published.error() << "\n";
+    }
   };
   ApiStack api(config.api, config.data_dir, std::move(backends));
 

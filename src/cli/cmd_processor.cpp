@@ -6,6 +6,7 @@
 #include "bus/nats/nats_bus.hpp"
 #include "cache/memory/memory_event_cache.hpp"
 #include "cli/commands.hpp"
+#include "cli/followed_policy_state.hpp"
 #include "cli/scale_out_flags.hpp"
 #include "cli/serve_config.hpp"
 #include "cli/writer_metrics.hpp"
@@ -13,6 +14,7 @@
 #include "metrics/exposition.hpp"
 #include "processor/decision_metrics.hpp"
 #include "processor/ingest/ingest_service.hpp"
+#include "processor/latest_event_lookup.hpp"
 #include "processor/policy_config.hpp"
 #include "store/batch_writer.hpp"
 #include "store/postgres/postgres_store.hpp"
@@ -30,6 +32,7 @@ struct ProcessorFlags {
   // delivery p50 11 ms with 5 ms, 4 ms with 0, same ingest rate: docs/BENCHMARKS.md).
   int batch_timeout_ms = 0;
   int ack_wait_ms = 30000;
+  FollowedPolicyFlags followed;
 };
 
 void write_processor_metrics(const processor::IngestStats& stats, const store::BatchWriter& writer,
@@ -70,7 +73,8 @@ void run_processor(ProcessorFlags& flags) {
   parse_listen(flags.listen, config.server);
 
   store::PostgresOptions store_options;
-  store_options.query_connections = 1;  // readiness checks only; writes have their own connection
+  // Readiness checks and the web of trust's follow lists (rare); writes have their own connection.
+  store_options.query_connections = 1;
   auto store = store::open_postgres_store(flags.urls.store, store_options);
 
   bus::NatsBusOptions bus_options;
@@ -91,7 +95,15 @@ void run_processor(ProcessorFlags& flags) {
   if (config.policy.nip05_required) {
     throw UsageError("config: [policy] nip05_required needs the user service, which runs in pleb serve");
   }
-  auto pipeline = processor::build_pipeline(config.policy);
+  FollowedPolicyState followed(flags.followed, config.api, flags.urls.store, **bus);
+  auto complete_policy = [&followed](processor::PolicyConfig& policy) { followed.complete(policy); };
+  complete_policy(config.policy);
+  // The web of trust reads follow lists from the store, at start and whenever its members change.
+  auto start_pipeline = [&store](std::shared_ptr<processor::Pipeline> built) {
+    built->start(processor::latest_event_lookup(*store));
+    return built;
+  };
+  auto pipeline = start_pipeline(processor::build_pipeline(config.policy));
   auto current_pipeline = [&] {
     std::lock_guard lock(pipeline_mutex);
     return pipeline;
@@ -113,6 +125,7 @@ void run_processor(ProcessorFlags& flags) {
         if (path == "/metrics") {
           metrics::TextWriter out;
           write_processor_metrics(ingest.stats(), writer, *current_pipeline(), out);
+          followed.write_metrics(out);
           return http::HttpResponse{200, std::string(metrics::kContentType), out.take(), {}};
         }
         return http::problem_response(404, "Not Found", "no such resource");
@@ -132,7 +145,8 @@ void run_processor(ProcessorFlags& flags) {
     try {
       ServeConfig reloaded;
       load_config_file(path, reloaded);
-      auto rebuilt = processor::build_pipeline(reloaded.policy);
+      complete_policy(reloaded.policy);
+      auto rebuilt = start_pipeline(processor::build_pipeline(reloaded.policy));
       std::lock_guard lock(pipeline_mutex);
       pipeline = std::move(rebuilt);
       std::cerr << "pleb: write policy reloaded from " << path << "\n";
@@ -173,6 +187,7 @@ void register_processor_command(CLI::App& app) {
                    "how long an event taken from the bus may stay unanswered before it is delivered again "
                    "(default 30000; applies when the processors' consumer is created)")
       ->check(CLI::Range(100, 3600000));
+  add_followed_policy_options(*command, flags->followed);
   command->callback([flags] { run_processor(*flags); });
 }
 

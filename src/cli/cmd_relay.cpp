@@ -6,6 +6,7 @@
 #include "bus/nats/nats_bus.hpp"
 #include "cache/redis/redis_rate_limiter.hpp"
 #include "cli/commands.hpp"
+#include "cli/followed_policy_state.hpp"
 #include "cli/relay_host.hpp"
 #include "cli/scale_out_flags.hpp"
 #include "cli/serve_config.hpp"
@@ -22,6 +23,7 @@ struct RelayFlags {
   EngineUrls urls;
   int verdict_timeout_ms = 5000;
   std::size_t store_connections = 4;
+  FollowedPolicyFlags followed;
 };
 
 void run_relay(RelayFlags& flags) {
@@ -43,7 +45,11 @@ void run_relay(RelayFlags& flags) {
   auto bus = bus::NatsBus::connect(bus_options);
   if (!bus) throw UsageError("cannot reach the bus at " + flags.urls.bus + ": " + bus.error());
 
+  // The same live bans and members as the processors: refused here already, and a member who joined is
+  // not refused by this relay's own [policy] before the processor sees the event.
+  FollowedPolicyState followed(flags.followed, config.api, flags.urls.store, **bus);
   RelayHost host;
+  host.complete_policy = [&followed](processor::PolicyConfig& policy) { followed.complete(policy); };
   if (!flags.urls.cache.empty()) {
     // Event rate limits shared by every relay of the community.
     cache::RedisClientOptions redis;
@@ -61,10 +67,11 @@ void run_relay(RelayFlags& flags) {
     if (auto started = feed->start(); !started)
       throw UsageError("cannot subscribe to the bus: " + started.error());
   };
-  host.extra_metrics = [&feed](metrics::TextWriter& out) {
+  host.extra_metrics = [&feed, &followed](metrics::TextWriter& out) {
     out.family("pleb_live_feed_events_total", "Events received from event.validated and fanned out.",
                "counter");
     out.sample("pleb_live_feed_events_total", feed ? feed->delivered() : 0);
+    followed.write_metrics(out);
   };
   host.on_stop = [&feed] {
     if (feed) feed->stop();
@@ -85,6 +92,7 @@ void register_relay_command(CLI::App& app) {
                       "how long an EVENT waits for the processor's verdict before `error:` (default 5000)");
   command->add_option("--store-connections", flags->store_connections,
                       "PostgreSQL connections for queries (default 4), whatever the number of clients");
+  add_followed_policy_options(*command, flags->followed);
   command->callback([flags] { run_relay(*flags); });
 }
 

@@ -9,6 +9,7 @@
 #include "cli/commands.hpp"
 #include "cli/relay_host.hpp"
 #include "cli/serve_config.hpp"
+#include "cli/service_state.hpp"
 #include "cli/writer_metrics.hpp"
 #include "metrics/exposition.hpp"
 #include "relay/relay.hpp"
@@ -76,7 +77,18 @@ void serve(const ServeFlags& flags) {
   const auto& trust = config.policy.trust;
   // The moderation queue exists when the web of trust holds writes; a reload cannot add it later.
   if (trust && trust->hold) backends.max_held = trust->hold_max;
+  // Bans and members change in this process's services and take effect on the next event, without a reload.
+  auto live_bans = std::make_shared<processor::BanList>();
+  auto live_members = std::make_shared<processor::MemberSet>();
+  backends.on_ban_change = [live_bans](const moderation::BanChange& change) {
+    apply_ban_change(*live_bans, change);
+  };
+  backends.on_membership = [live_members](const nostr::Bytes32& pubkey, bool member) {
+    apply_membership(*live_members, pubkey, member);
+  };
   ApiStack api(config.api, config.data_dir, std::move(backends));
+  live_bans->replace(ban_entries(api.bans()));
+  live_members->replace(api.member_pubkeys());
   std::unique_ptr<moderation::AdmitSweeper> admit_sweeper;
   RelayHost host;
   if (auto* moderation = api.moderation()) {
@@ -98,15 +110,18 @@ void serve(const ServeFlags& flags) {
     };
   }
   host.extra_routes = [&api](const http::HttpRequest& request) { return api.handle(request); };
-  host.complete_policy = [&api, admins = config.api.admins](processor::PolicyConfig& policy) {
-    for (const auto& member : api.member_pubkeys()) policy.members.insert(member);
-    policy.members.insert(admins.begin(), admins.end());
+  host.complete_policy = [&api, live_bans, live_members](processor::PolicyConfig& policy) {
+    policy.live_bans = live_bans;
+    policy.live_members = live_members;
     policy.nip05_lookup = [&api](const nostr::Bytes32& pubkey) { return api.has_nip05_name(pubkey); };
   };
   host.on_stored = [&api](const nostr::Event& event) {
     if (event.kind == 0) api.on_stored_event(event);
   };
-  host.extra_metrics = [&writer](metrics::TextWriter& out) { write_writer_metrics(writer, out); };
+  host.extra_metrics = [&writer, live_bans, live_members](metrics::TextWriter& out) {
+    write_writer_metrics(writer, out);
+    write_live_policy_metrics(*live_bans, *live_members, out);
+  };
   host.storage_description = "data in " + config.data_dir;
   run_relay_host(config, flags.config, *store, writer, host);
   if (admit_sweeper) admit_sweeper->stop();

@@ -80,7 +80,9 @@ void DuplicatePolicy::add_author(Cluster& cluster, std::uint64_t author, std::in
 
 Decision DuplicatePolicy::check(const nostr::Event& event, const EventSource& source) {
   if (!config_.kinds.empty() && !config_.kinds.contains(event.kind)) return Decision::accept();
-  if (config_.exempt.contains(event.pubkey)) return Decision::accept();
+  if (config_.exempt.contains(event.pubkey) || (config_.members && config_.members->contains(event.pubkey))) {
+    return Decision::accept();
+  }
   auto print = fingerprint(event.content, config_.shingle_words);
   if (print.words < config_.min_words) return Decision::accept();
   std::array<std::uint64_t, kBands + 1> keys;

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "processor/content_fingerprint.hpp"
+#include "processor/member_set.hpp"
 #include "processor/write_policy.hpp"
 
 namespace pleb::processor {
@@ -25,6 +26,7 @@ struct DuplicateConfig {
   std::size_t max_tracked = 50000;
   bool shadow = false;  // shadow-reject instead of reject: the spammer is not told
   std::set<nostr::Bytes32> exempt;
+  std::shared_ptr<const MemberSet> members;  // exempt too, as they join and leave
 };
 
 class DuplicatePolicy : public WritePolicy {

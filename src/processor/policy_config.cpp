@@ -14,9 +14,9 @@ std::shared_ptr<Pipeline> build_pipeline(const PolicyConfig& config) {
   // A banned author is refused before anything else is looked at.
   BanPolicy::Lists lists{config.banned_pubkeys, config.shadow_banned_pubkeys, config.banned_events,
                          config.banned_addresses};
-  pipeline->add(std::make_unique<BanPolicy>(std::move(lists)));
+  pipeline->add(std::make_unique<BanPolicy>(std::move(lists), config.live_bans));
   if (config.nip05_required) {
-    pipeline->add(std::make_unique<Nip05Policy>(config.nip05_lookup, config.members));
+    pipeline->add(std::make_unique<Nip05Policy>(config.nip05_lookup, config.members, config.live_members));
   }
   if (!config.kinds_allow.empty() || !config.kinds_deny.empty()) {
     pipeline->add(std::make_unique<KindPolicy>(config.kinds_allow, config.kinds_deny));
@@ -28,11 +28,13 @@ std::shared_ptr<Pipeline> build_pipeline(const PolicyConfig& config) {
   if (config.trust) {
     TrustConfig trust = *config.trust;
     trust.seeds.insert(config.members.begin(), config.members.end());
+    trust.members = config.live_members;
     pipeline->add(std::make_unique<TrustPolicy>(std::move(trust)));
   }
   if (config.duplicates) {
     DuplicateConfig duplicates = *config.duplicates;
     duplicates.exempt.insert(config.members.begin(), config.members.end());
+    duplicates.members = config.live_members;
     pipeline->add(std::make_unique<DuplicatePolicy>(std::move(duplicates)));
   }
   // The plugin is the most expensive stage: it sees only what every cheaper rule let through.

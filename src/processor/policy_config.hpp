@@ -8,7 +8,9 @@
 #include <string>
 
 #include "nostr/bytes.hpp"
+#include "processor/ban_list.hpp"
 #include "processor/duplicates.hpp"
+#include "processor/member_set.hpp"
 #include "processor/plugin_policy.hpp"
 #include "processor/rate_limit.hpp"
 #include "processor/trust.hpp"
@@ -27,9 +29,14 @@ struct PolicyConfig {
   std::set<nostr::Bytes32> shadow_banned_pubkeys;
   std::set<nostr::Bytes32> banned_events;
   std::set<std::string> banned_addresses;
+  // The moderators' bans, changed while the relay runs; the wiring keeps the same list across reloads.
+  std::shared_ptr<BanList> live_bans;
   std::vector<RateRule> rate_limits;  // per author
-  // The community's members: exempt from duplicate detection, and the seeds of the web of trust.
+  // The community's members: exempt from duplicate detection and nip05_required, and the seeds of the web
+  // of trust. `members` are configured ([policy] members); `live_members` follow the user service (who
+  // joins and leaves) and the wiring keeps the same set across reloads.
   std::set<nostr::Bytes32> members;
+  std::shared_ptr<MemberSet> live_members;
   // Only authors holding a NIP-05 name on this community may publish (members are exempt). The lookup
   // is wired by the process that has the user service; without one the setting is refused at start.
   bool nip05_required = false;

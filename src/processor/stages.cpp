@@ -1,5 +1,7 @@
 #include "processor/stages.hpp"
 
+#include <optional>
+
 #include "nostr/kinds.hpp"
 
 namespace pleb::processor {
@@ -37,19 +39,29 @@ Decision PowPolicy::check(const nostr::Event& event, const EventSource&) {
 }
 
 Decision BanPolicy::check(const nostr::Event& event, const EventSource& source) {
-  if (lists_.pubkeys.contains(event.pubkey))
+  const BanList::Snapshot* live = live_ ? &live_->current() : nullptr;
+  std::optional<bool> live_shadow;  // the live list bans the author: shadow or not
+  if (live) {
+    if (auto it = live->pubkeys.find(event.pubkey); it != live->pubkeys.end()) live_shadow = it->second;
+  }
+  if (lists_.pubkeys.contains(event.pubkey) || live_shadow == false)
     return Decision::reject("blocked: this author is banned from this relay", "author");
-  if (lists_.event_ids.contains(event.id))
+  if (lists_.event_ids.contains(event.id) || (live && live->event_ids.contains(event.id)))
     return Decision::reject("blocked: this event is banned from this relay", "event");
-  if (!source.info.empty() && lists_.addresses.contains(source.info)) {
+  if (!source.info.empty() &&
+      (lists_.addresses.contains(source.info) || (live && live->addresses.contains(source.info)))) {
     return Decision::reject("blocked: this address is banned from this relay", "address");
   }
-  if (lists_.shadow_pubkeys.contains(event.pubkey)) return Decision::shadow_reject("author");
+  if (lists_.shadow_pubkeys.contains(event.pubkey) || live_shadow.has_value())
+    return Decision::shadow_reject("author");
   return Decision::accept();
 }
 
 Decision Nip05Policy::check(const nostr::Event& event, const EventSource& /*source*/) {
-  if (members_.contains(event.pubkey) || (has_name_ && has_name_(event.pubkey))) return Decision::accept();
+  if (members_.contains(event.pubkey) || (live_ && live_->contains(event.pubkey)) ||
+      (has_name_ && has_name_(event.pubkey))) {
+    return Decision::accept();
+  }
   return Decision::reject("restricted: only authors with a NIP-05 name on this relay may publish here",
                           "no-name");
 }

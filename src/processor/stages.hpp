@@ -4,6 +4,8 @@
 #include <set>
 #include <unordered_map>
 
+#include "processor/ban_list.hpp"
+#include "processor/member_set.hpp"
 #include "processor/write_policy.hpp"
 
 namespace pleb::processor {
@@ -36,32 +38,37 @@ class PowPolicy : public WritePolicy {
 };
 
 // Banned authors, event ids and source addresses; shadow-banned authors get OK true and nothing stored.
+// Two sources: the configured lists ([policy], fixed until a reload) and the moderators' live list.
 class BanPolicy : public WritePolicy {
  public:
   struct Lists {
     std::set<nostr::Bytes32> pubkeys, shadow_pubkeys, event_ids;
     std::set<std::string> addresses;
   };
-  explicit BanPolicy(Lists lists) : lists_(std::move(lists)) {}
+  explicit BanPolicy(Lists lists, std::shared_ptr<const BanList> live = nullptr)
+      : lists_(std::move(lists)), live_(std::move(live)) {}
   std::string_view name() const override { return "bans"; }
   Decision check(const nostr::Event& event, const EventSource& source) override;
 
  private:
   Lists lists_;
+  std::shared_ptr<const BanList> live_;
 };
 
 // Only authors with a NIP-05 name on this community (the user service's lookup), or its members.
 class Nip05Policy : public WritePolicy {
  public:
   using Lookup = std::function<bool(const nostr::Bytes32& pubkey)>;
-  Nip05Policy(Lookup has_name, std::set<nostr::Bytes32> members)
-      : has_name_(std::move(has_name)), members_(std::move(members)) {}
+  Nip05Policy(Lookup has_name, std::set<nostr::Bytes32> members,
+              std::shared_ptr<const MemberSet> live = nullptr)
+      : has_name_(std::move(has_name)), members_(std::move(members)), live_(std::move(live)) {}
   std::string_view name() const override { return "nip05"; }
   Decision check(const nostr::Event& event, const EventSource& source) override;
 
  private:
   Lookup has_name_;
   std::set<nostr::Bytes32> members_;
+  std::shared_ptr<const MemberSet> live_;
 };
 
 }  // namespace pleb::processor

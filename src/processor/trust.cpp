@@ -1,7 +1,5 @@
 #include "processor/trust.hpp"
 
-#include <cstring>
-
 #include "nostr/bytes.hpp"
 
 namespace pleb::processor {
@@ -19,20 +17,18 @@ void for_each_follow(const nostr::Event& follow_list, Visit visit) {
 
 }  // namespace
 
-std::size_t TrustPolicy::KeyHash::operator()(const nostr::Bytes32& key) const {
-  std::size_t h;
-  std::memcpy(&h, key.data(), sizeof h);  // pubkeys are uniformly random already
-  return h;
-}
-
 TrustPolicy::TrustPolicy(TrustConfig config) : config_(std::move(config)) {
   auto seeds_only = std::make_shared<Graph>();
   for (const auto& seed : config_.seeds) seeds_only->trusted.insert(seed);
+  if (config_.members) {
+    for (const auto& member : *config_.members->snapshot()) seeds_only->trusted.insert(member);
+  }
   if (config_.distance > 0) seeds_only->inner = seeds_only->trusted;
   graph_ = std::move(seeds_only);
 }
 
 TrustPolicy::~TrustPolicy() {
+  if (members_listener_ != 0) config_.members->unlisten(members_listener_);
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
@@ -58,6 +54,11 @@ std::uint64_t TrustPolicy::rebuilds() const {
 std::shared_ptr<const TrustPolicy::Graph> TrustPolicy::build() const {
   auto graph = std::make_shared<Graph>();
   std::vector<nostr::Bytes32> frontier(config_.seeds.begin(), config_.seeds.end());
+  if (config_.members) {
+    for (const auto& member : *config_.members->snapshot()) {
+      if (!config_.seeds.contains(member)) frontier.push_back(member);
+    }
+  }
   for (const auto& seed : frontier) graph->trusted.insert(seed);
   for (int hop = 0; hop < config_.distance && !frontier.empty(); ++hop) {
     std::vector<nostr::Bytes32> next;
@@ -85,16 +86,21 @@ void TrustPolicy::start(const LatestEventLookup& lookup) {
     graph_ = std::move(first);
   }
   thread_ = std::thread([this] { rebuild_loop(); });
+  if (config_.members) members_listener_ = config_.members->listen([this] { mark_dirty(); });
 }
 
-void TrustPolicy::stored(const nostr::Event& event) {
-  if (event.kind != kFollowList || !lookup_) return;
-  if (!graph()->inner.contains(event.pubkey)) return;
+void TrustPolicy::mark_dirty() {
   {
     std::lock_guard lock(mutex_);
     dirty_ = true;
   }
   wake_.notify_one();
+}
+
+void TrustPolicy::stored(const nostr::Event& event) {
+  if (event.kind != kFollowList || !lookup_) return;
+  if (!graph()->inner.contains(event.pubkey)) return;
+  mark_dirty();
 }
 
 void TrustPolicy::rebuild_loop() {
@@ -114,6 +120,8 @@ void TrustPolicy::rebuild_loop() {
 Decision TrustPolicy::check(const nostr::Event& event, const EventSource&) {
   if (!config_.kinds.empty() && !config_.kinds.contains(event.kind)) return Decision::accept();
   if (graph()->trusted.contains(event.pubkey)) return Decision::accept();
+  // A member who just joined is trusted before the graph with their follows is rebuilt.
+  if (config_.members && config_.members->contains(event.pubkey)) return Decision::accept();
   std::string refusal =
       "restricted: this relay accepts events only from its members and the people they follow";
   if (config_.hold) return Decision::hold(std::move(refusal), "untrusted");

@@ -3,7 +3,7 @@
 // follow (distance 1) and, at distance 2, the people those follow; everyone else is refused with
 // `restricted:`, or held for moderators when `hold` is set (where the relay can hold them). The graph comes
 // from the latest kind-3 follow lists in the store, read once when the pipeline starts and again, on a thread
-// of its own, whenever a list that matters is stored.
+// of its own, whenever a list that matters is stored or the members change.
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -11,12 +11,16 @@
 #include <thread>
 #include <unordered_set>
 
+#include "processor/key_hash.hpp"
+#include "processor/member_set.hpp"
 #include "processor/write_policy.hpp"
 
 namespace pleb::processor {
 
 struct TrustConfig {
   std::set<nostr::Bytes32> seeds;
+  // The live members are seeds too: whoever joins is trusted, with whom they follow, without a reload.
+  std::shared_ptr<MemberSet> members;
   int distance = 1;                   // 0: seeds only; 1: and whom they follow; 2: and whom those follow
   std::set<std::uint32_t> kinds;      // kinds the rule applies to; empty: every kind
   std::size_t max_trusted = 1000000;  // bounds memory: the graph stops growing past it
@@ -41,15 +45,13 @@ class TrustPolicy : public WritePolicy {
   std::uint64_t rebuilds() const;
 
  private:
-  struct KeyHash {
-    std::size_t operator()(const nostr::Bytes32& key) const;
-  };
   using KeySet = std::unordered_set<nostr::Bytes32, KeyHash>;
   struct Graph {
     KeySet trusted;  // within the distance
     KeySet inner;    // whose follow lists count: within distance - 1
   };
   std::shared_ptr<const Graph> build() const;
+  void mark_dirty();
   std::shared_ptr<const Graph> graph() const;
   void rebuild_loop();
 
@@ -61,6 +63,7 @@ class TrustPolicy : public WritePolicy {
   bool dirty_ = false;
   bool stopping_ = false;
   std::uint64_t rebuilds_ = 0;
+  std::uint64_t members_listener_ = 0;
   std::thread thread_;
 };
 

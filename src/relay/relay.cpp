@@ -3,6 +3,7 @@
 #include "nostr/event_parse.hpp"
 #include "nostr/json_writer.hpp"
 #include "nostr/kinds.hpp"
+#include "processor/latest_event_lookup.hpp"
 #include "relay/connection.hpp"
 
 namespace pleb::relay {
@@ -23,21 +24,7 @@ std::shared_ptr<processor::Pipeline> Relay::pipeline() const {
 }
 
 void Relay::set_pipeline(std::shared_ptr<processor::Pipeline> pipeline) {
-  pipeline->start([this](const nostr::Bytes32& author, std::uint32_t kind) -> std::optional<nostr::Event> {
-    nostr::Filter filter;
-    filter.authors = std::vector<nostr::Bytes32>{author};
-    filter.kinds = std::vector<std::uint32_t>{kind};
-    filter.limit = 1;
-    std::optional<nostr::Event> latest;
-    auto cursor = store_.query_json({filter}, unix_now());
-    while (!cursor->step(std::chrono::milliseconds(50), [&](const store::StoredEvent& stored) {
-      // Queries fill in the JSON and only the event's index fields; the tags are in the JSON.
-      if (auto parsed = nostr::parse_event(stored.json)) latest = std::move(*parsed);
-      return false;
-    })) {
-    }
-    return latest;
-  });
+  pipeline->start(processor::latest_event_lookup(store_));
   std::lock_guard lock(pipeline_mutex_);
   pipeline_observes_ = pipeline->observes_stored();
   pipeline_ = std::move(pipeline);

@@ -31,6 +31,10 @@ void add_user_service_routes(Router& router) {
   router.add("GET", "/api/v1/moderation/held", Access::kModerator, unused);
   router.add("POST", "/api/v1/moderation/held/{id}/approve", Access::kModerator, unused);
   router.add("POST", "/api/v1/moderation/held/{id}/reject", Access::kModerator, unused);
+  // The moderators' bans.
+  router.add("GET", "/api/v1/moderation/bans", Access::kModerator, unused);
+  router.add("POST", "/api/v1/moderation/bans", Access::kModerator, unused);
+  router.add("DELETE", "/api/v1/moderation/bans/{type}/{value}", Access::kModerator, unused);
 }
 
 TEST(OpenApi, DescribesExactlyTheGatewayAndUserServiceRoutes) {
@@ -50,7 +54,7 @@ TEST(OpenApi, ReportsRoutesThatAreNotDocumented) {
 TEST(OpenApi, ReportsDocumentedRoutesThatAreNotServed) {
   Router router;  // the gateway's own routes only
   auto problems = compare_with_openapi(router.routes(), openapi_document());
-  EXPECT_EQ(problems.size(), 12u);  // the user service's nine routes and the moderation service's three
+  EXPECT_EQ(problems.size(), 15u);  // the user service's nine routes and the moderation service's six
   EXPECT_THAT(problems,
               ::testing::Contains("POST /api/v1/members/{pubkey}/role is documented but not served"));
 }

@@ -29,9 +29,12 @@ test('authors without a NIP-05 name here are refused; claiming one lets them in'
   assert.ok([200, 201].includes((await call(relay, alice, 'POST', '/api/v1/members')).status))
   assert.equal((await call(relay, alice, 'POST', '/api/v1/nip05', { name: 'alice' })).status, 201)
   assert.equal((await client.publish(sign(alice, { content: 'now named' })))[2], true)
-  // Releasing the name closes the door again.
+  // Claiming a name needs membership, and members are exempt at once: after releasing the name she is
+  // still let in; leaving the community closes the door again.
   assert.equal((await call(relay, alice, 'DELETE', '/api/v1/nip05')).status, 204)
-  assert.match((await client.publish(sign(alice, { content: 'released' })))[3], /^restricted:/)
+  assert.equal((await client.publish(sign(alice, { content: 'released, still a member' })))[2], true)
+  assert.equal((await call(relay, alice, 'DELETE', '/api/v1/members/me')).status, 204)
+  assert.match((await client.publish(sign(alice, { content: 'gone' })))[3], /^restricted:/)
 
   const metrics = await (await fetch(relay.http + '/metrics')).text()
   assert.match(metrics, /pleb_policy_decisions_total\{stage="nip05",verdict="reject",reason="no-name"\} 2/)

@@ -5,6 +5,7 @@
 
 #include "http/api/openapi.hpp"
 #include "scratch_db.hpp"
+#include "services/moderation/ban_routes.hpp"
 #include "services/moderation/routes.hpp"
 #include "services/users/routes.hpp"
 #include "services/users/user_service.hpp"
@@ -20,17 +21,19 @@ TEST(UsersOpenApi, DocumentDescribesExactlyTheRoutesTheUserServiceServes) {
   auto db = scratch.open();
   UserService users(*db, UsersConfig{});
   moderation::ModerationService moderation(*db, moderation::ModerationConfig{});
+  moderation::BanService bans(*db);
   api::Router router;
   add_user_routes(router, users);
   moderation::add_moderation_routes(router, moderation);
+  moderation::add_ban_routes(router, bans);
 
   for (const std::string& disagreement :
        api::compare_with_openapi(router.routes(), api::openapi_document())) {
     ADD_FAILURE() << disagreement;
   }
-  // The gateway's two routes, the user service's nine and the moderation service's three; a router that
-  // lost them would agree vacuously.
-  EXPECT_EQ(router.routes().size(), 14u);
+  // The gateway's two routes, the user service's nine, the moderation queue's three and the bans' three; a
+  // router that lost them would agree vacuously.
+  EXPECT_EQ(router.routes().size(), 17u);
 }
 
 }  // namespace

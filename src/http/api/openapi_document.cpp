@@ -226,6 +226,63 @@ std::string_view openapi_document() {
         }
       }
     },
+    "/api/v1/moderation/bans": {
+      "get": {
+        "summary": "Bans made by moderators, oldest first",
+        "description": "Authors (optionally shadow-banned: OK true, nothing stored), event ids and source addresses the write policy refuses, besides the [policy] lists of pleb.toml.",
+        "operationId": "listBans",
+        "x-pleb-access": "moderator",
+        "parameters": [
+          { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 200, "default": 50 } },
+          { "name": "cursor", "in": "query", "description": "next_cursor of the previous page", "schema": { "type": "string" } },
+          { "name": "type", "in": "query", "description": "only bans of this type", "schema": { "$ref": "#/components/schemas/BanType" } }
+        ],
+        "responses": {
+          "200": { "description": "One page of bans", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/BanPage" } } } },
+          "400": { "$ref": "#/components/responses/BadRequest" },
+          "401": { "$ref": "#/components/responses/Unauthorized" },
+          "403": { "$ref": "#/components/responses/Forbidden" },
+          "503": { "$ref": "#/components/responses/ServiceUnavailable" }
+        }
+      },
+      "post": {
+        "summary": "Ban an author, an event or an address",
+        "description": "In force for the next event on every connection, without a reload (pleb serve at once; scaled out, every pleb processor through moderation.action, and from the database within its refresh period). The caller is recorded as banned_by.",
+        "operationId": "ban",
+        "x-pleb-access": "moderator",
+        "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/BanRequest" } } } },
+        "responses": {
+          "201": { "description": "The ban", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Ban" } } } },
+          "400": { "$ref": "#/components/responses/BadRequest" },
+          "401": { "$ref": "#/components/responses/Unauthorized" },
+          "403": { "$ref": "#/components/responses/Forbidden" },
+          "409": { "description": "This type and value is banned already", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
+          "413": { "$ref": "#/components/responses/PayloadTooLarge" },
+          "415": { "$ref": "#/components/responses/UnsupportedMediaType" },
+          "422": { "$ref": "#/components/responses/Unprocessable" },
+          "503": { "$ref": "#/components/responses/ServiceUnavailable" }
+        }
+      }
+    },
+    "/api/v1/moderation/bans/{type}/{value}": {
+      "delete": {
+        "summary": "Lift a ban",
+        "operationId": "unban",
+        "x-pleb-access": "moderator",
+        "parameters": [
+          { "name": "type", "in": "path", "required": true, "schema": { "$ref": "#/components/schemas/BanType" } },
+          { "name": "value", "in": "path", "required": true, "description": "As in BanRequest: hex, npub or note, or an address", "schema": { "type": "string" } }
+        ],
+        "responses": {
+          "204": { "description": "The ban is lifted" },
+          "400": { "$ref": "#/components/responses/BadRequest" },
+          "401": { "$ref": "#/components/responses/Unauthorized" },
+          "403": { "$ref": "#/components/responses/Forbidden" },
+          "404": { "description": "There is no such ban", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
+          "503": { "$ref": "#/components/responses/ServiceUnavailable" }
+        }
+      }
+    },
     "/api/v1/moderation/held/{id}/reject": {
       "post": {
         "summary": "Reject a held event",
@@ -271,6 +328,35 @@ std::string_view openapi_document() {
         "type": "object",
         "required": ["events", "next_cursor"],
         "properties": { "events": { "type": "array", "items": { "$ref": "#/components/schemas/HeldEvent" } }, "next_cursor": { "type": ["string", "null"] } }
+      },
+      "BanType": { "type": "string", "enum": ["pubkey", "event", "address"] },
+      "BanRequest": {
+        "type": "object",
+        "required": ["type", "value"],
+        "additionalProperties": false,
+        "properties": {
+          "type": { "$ref": "#/components/schemas/BanType" },
+          "value": { "type": "string", "description": "pubkey: 64 lowercase hex characters or an npub; event: hex or a note; address: IPv4 or IPv6" },
+          "reason": { "type": "string", "maxLength": 500 },
+          "shadow": { "type": "boolean", "default": false, "description": "pubkeys only: the author is told OK and nothing is stored" }
+        }
+      },
+      "Ban": {
+        "type": "object",
+        "required": ["type", "value", "shadow", "reason", "banned_by", "banned_at"],
+        "properties": {
+          "type": { "$ref": "#/components/schemas/BanType" },
+          "value": { "type": "string", "description": "Canonical: hex for pubkeys and event ids, the address as the relay writes it" },
+          "shadow": { "type": "boolean" },
+          "reason": { "type": "string" },
+          "banned_by": { "$ref": "#/components/schemas/Hex32" },
+          "banned_at": { "type": "integer", "description": "Unix seconds" }
+        }
+      },
+      "BanPage": {
+        "type": "object",
+        "required": ["bans", "next_cursor"],
+        "properties": { "bans": { "type": "array", "items": { "$ref": "#/components/schemas/Ban" } }, "next_cursor": { "type": ["string", "null"] } }
       },
       "HeldDecision": {
         "type": "object",

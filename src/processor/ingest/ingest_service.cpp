@@ -101,14 +101,19 @@ void IngestService::conclude(const bus::Delivery& delivery, nostr::Event event, 
 
   unsigned attempt = delivery.attempt();
   std::string id = nostr::to_hex(event.id);
+  // Stages that learn from stored events (the web of trust's follow lists) see each once it is stored.
+  std::shared_ptr<const nostr::Event> observed;
+  if (auto pipeline = pipeline_ ? pipeline_() : nullptr; pipeline && pipeline->observes_stored()) {
+    observed = std::make_shared<const nostr::Event>(event);
+  }
   std::vector<std::string> deleted;  // the ids a deletion names, to forget once it is stored
   if (event.kind == nostr::kKindDeletion) {
     for (const auto& tag : event.tags) {
       if (tag.size() >= 2 && tag[0] == "e") deleted.push_back(tag[1]);
     }
   }
-  writer_.submit(std::move(event), [this, delivery, attempt, id = std::move(id),
-                                    deleted = std::move(deleted)](store::WriteResult result) {
+  writer_.submit(std::move(event), [this, delivery, attempt, id = std::move(id), deleted = std::move(deleted),
+                                    observed = std::move(observed)](store::WriteResult result) {
     // A redelivered event that is already stored was stored by the attempt that died before its
     // acknowledgement: for the waiting relay that is success, and its announcement may never have left.
     bool stored = result.ok() || (attempt > 1 && result.status == store::WriteStatus::kDuplicate);
@@ -117,6 +122,9 @@ void IngestService::conclude(const bus::Delivery& delivery, nostr::Event event, 
       if (options_.seen) {
         for (const auto& gone : deleted) options_.seen->erase(gone);
         options_.seen->put(id, delivery.message().payload);
+      }
+      if (observed) {
+        if (auto pipeline = pipeline_()) pipeline->stored(*observed);
       }
       (void)bus_.publish(bus::subjects::event_validated, bus::Message{delivery.message().payload});
       answer(delivery, true, "");

@@ -24,6 +24,22 @@ const std::vector<store::Migration>& moderation_migrations() {
            "CREATE INDEX held_events_queue ON held_events (status, held_at, id)",
            "CREATE INDEX held_events_by_author ON held_events (pubkey, status)",
        }},
+      // A ban is one row per (type, value); `id` is the hex SHA-256 of "type:value", a fixed-size key that
+      // pages in a stable order next to banned_at whatever the value (an IPv6 address, a pubkey).
+      {2,
+       "bans made by moderators",
+       {
+           "CREATE TABLE bans ("
+           " id TEXT PRIMARY KEY,"
+           " type TEXT NOT NULL CHECK (type IN ('pubkey', 'event', 'address')),"
+           " value TEXT NOT NULL,"
+           " shadow INTEGER NOT NULL DEFAULT 0 CHECK (shadow IN (0, 1)),"
+           " reason TEXT NOT NULL DEFAULT '',"
+           " banned_by TEXT NOT NULL,"
+           " banned_at BIGINT NOT NULL,"
+           " UNIQUE (type, value))",
+           "CREATE INDEX bans_in_order ON bans (banned_at, id)",
+       }},
   };
   return migrations;
 }

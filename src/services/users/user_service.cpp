@@ -32,8 +32,12 @@ std::vector<std::string> default_reserved_names() {
           "nostr",   "noreply",  "moderator",     "mod",  "staff", "system"};
 }
 
-UserService::UserService(store::ServiceDb& db, UsersConfig config, RegisteredCallback on_registered)
-    : store_(db), config_(std::move(config)), on_registered_(std::move(on_registered)) {
+UserService::UserService(store::ServiceDb& db, UsersConfig config, RegisteredCallback on_registered,
+                         MembershipCallback on_membership)
+    : store_(db),
+      config_(std::move(config)),
+      on_registered_(std::move(on_registered)),
+      on_membership_(std::move(on_membership)) {
   for (const std::string& name : config_.reserved_names) {
     std::string lower = name;
     std::transform(lower.begin(), lower.end(), lower.begin(),
@@ -58,6 +62,15 @@ Membership UserService::effective(const nostr::Bytes32& pubkey, std::optional<Me
   Membership membership = stored.value_or(Membership{Role::kAdmin, since});
   if (is_configured_admin(pubkey)) membership.role = Role::kAdmin;
   return membership;
+}
+
+void UserService::tell_membership(const nostr::Bytes32& pubkey, bool member) const {
+  if (!on_membership_) return;
+  try {
+    on_membership_(pubkey, member);
+  } catch (...) {
+    // Best effort, as for registrations: the membership is stored, and followers re-read the members.
+  }
 }
 
 bool UserService::sign_in(const nostr::Bytes32& pubkey) {
@@ -179,6 +192,7 @@ UserService::Joined UserService::join(const nostr::Bytes32& pubkey) {
   sign_in(pubkey);
   Joined joined;
   joined.created = store_.join(pubkey, now());
+  if (joined.created) tell_membership(pubkey, true);
   joined.membership = effective(pubkey, store_.membership(pubkey), now());
   return joined;
 }
@@ -188,6 +202,7 @@ Outcome<bool> UserService::leave(const nostr::Bytes32& pubkey) {
     return Problem{Failure::kConflict, "a configured admin is a member by configuration; change pleb.toml"};
   }
   if (!store_.leave(pubkey)) return Problem{Failure::kNotFound, "not a member"};
+  tell_membership(pubkey, false);
   return true;
 }
 
@@ -225,6 +240,20 @@ Outcome<MemberPage> UserService::members(std::size_t limit, std::string_view cur
     if (is_configured_admin(member.pubkey)) member.role = Role::kAdmin;
   }
   return page;
+}
+
+std::vector<nostr::Bytes32> UserService::member_pubkeys(std::size_t max) {
+  std::vector<nostr::Bytes32> pubkeys(config_.admins.begin(), config_.admins.end());
+  std::optional<UserStore::Position> after;
+  for (;;) {
+    auto page = store_.members_after(after, kMaxMemberPage);
+    for (const Member& member : page) {
+      if (pubkeys.size() >= max) return pubkeys;
+      if (!is_configured_admin(member.pubkey)) pubkeys.push_back(member.pubkey);
+    }
+    if (page.size() < kMaxMemberPage) return pubkeys;
+    after = UserStore::Position{page.back().joined_at, page.back().pubkey};
+  }
 }
 
 }  // namespace pleb::users

@@ -39,9 +39,13 @@ class UserService {
  public:
   // Called once per new account, after it is stored (the wiring publishes `user.registered`).
   using RegisteredCallback = std::function<void(const nostr::Bytes32& pubkey)>;
+  // Called after someone becomes a member (true) or stops being one (false), once the change is stored (the
+  // wiring updates the write policy's members, or publishes `user.membership`). A role change is neither.
+  using MembershipCallback = std::function<void(const nostr::Bytes32& pubkey, bool member)>;
 
   // Runs the service's migrations; throws store::ServiceDbError when the database is unusable.
-  UserService(store::ServiceDb& db, UsersConfig config, RegisteredCallback on_registered = {});
+  UserService(store::ServiceDb& db, UsersConfig config, RegisteredCallback on_registered = {},
+              MembershipCallback on_membership = {});
 
   // The account of a pubkey that just authenticated exists afterwards; true when it was created now.
   bool sign_in(const nostr::Bytes32& pubkey);
@@ -79,6 +83,9 @@ class UserService {
   Outcome<Membership> set_role(const nostr::Bytes32& pubkey, Role role);
   // `limit` 1..kMaxMemberPage; `cursor` is a previous page's next_cursor (kInvalid when malformed).
   Outcome<MemberPage> members(std::size_t limit, std::string_view cursor);
+  // Every member's pubkey (bounded by `max`, the first who joined first) and the configured admins: the
+  // write policy's members.
+  std::vector<nostr::Bytes32> member_pubkeys(std::size_t max = 100000);
 
  private:
   std::int64_t now() const;
@@ -89,7 +96,10 @@ class UserService {
 
   UserStore store_;
   UsersConfig config_;
+  void tell_membership(const nostr::Bytes32& pubkey, bool member) const;
+
   RegisteredCallback on_registered_;
+  MembershipCallback on_membership_;
   std::unordered_set<std::string> reserved_;  // lowercase
 };
 

@@ -1,0 +1,33 @@
+#pragma once
+// How the services' state that the write policy follows travels: moderators' bans (moderation.action)
+// and community membership (user.membership), as the service reports a change, as a bus message, and as
+// applied to the live sets of the write policy. JSON messages:
+//   moderation.action  {"action":"ban"|"unban","type":"pubkey"|"event"|"address","value":"...","shadow":bool}
+//   user.membership    {"action":"join"|"leave","pubkey":"<64 hex>"}
+#include <string_view>
+#include <vector>
+
+#include "bus/bus.hpp"
+#include "metrics/exposition.hpp"
+#include "processor/ban_list.hpp"
+#include "processor/member_set.hpp"
+#include "services/moderation/ban_service.hpp"
+
+namespace pleb::cli {
+
+processor::BanEntry ban_entry(const moderation::Ban& ban);
+std::vector<processor::BanEntry> ban_entries(const std::vector<moderation::Ban>& bans);
+void apply_ban_change(processor::BanList& list, const moderation::BanChange& change);
+void apply_membership(processor::MemberSet& members, const nostr::Bytes32& pubkey, bool member);
+
+bus::Message ban_change_message(const moderation::BanChange& change);
+bus::Message membership_message(const nostr::Bytes32& pubkey, bool member);
+// False for a message that is not one of the above (it is then ignored, and logged by the caller).
+bool apply_ban_message(processor::BanList& list, std::string_view payload);
+bool apply_membership_message(processor::MemberSet& members, std::string_view payload);
+
+// Gauges: the live bans by type, the live members.
+void write_live_policy_metrics(const processor::BanList& bans, const processor::MemberSet& members,
+                               metrics::TextWriter& out);
+
+}  // namespace pleb::cli

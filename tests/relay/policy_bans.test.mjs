@@ -1,0 +1,106 @@
+// Bans made by moderators through the API take effect on `pleb serve` at once, without a reload: on a
+// connection that is already open, an author ban refuses with blocked:, a shadow ban answers OK true and
+// stores nothing, event-id and address bans refuse, lifting a ban lets the next event in, and bans survive
+// a restart (they are in the service database). Real WebSockets, real HTTP with NIP-98.
+import { rmSync } from 'node:fs'
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { getToken } from 'nostr-tools/nip98'
+import { finalizeEvent } from 'nostr-tools/pure'
+import { nip19 } from 'nostr-tools'
+import { startRelay, Client, newKey, sign } from './harness.mjs'
+
+const signer = key => event => finalizeEvent(event, key.secret)
+
+// NIP-98 accepts each signed event once: a counter in the query keeps repeated requests apart.
+let nonce = 0
+async function call(relay, key, method, path, body) {
+  const url = relay.http + path + (path.includes('?') ? '&' : '?') + 'n=' + ++nonce
+  const headers = { Authorization: await getToken(url, method, signer(key), true, body) }
+  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  return fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+}
+
+async function ban(relay, moderator, body) {
+  const response = await call(relay, moderator, 'POST', '/api/v1/moderation/bans', body)
+  assert.equal(response.status, 201, await response.clone().text())
+  return response.json()
+}
+
+async function unban(relay, moderator, type, value) {
+  const response = await call(relay, moderator, 'DELETE', `/api/v1/moderation/bans/${type}/${value}`)
+  assert.equal(response.status, 204, await response.text())
+}
+
+const served = (client, id) => client.query('q' + Math.random().toString(36).slice(2, 8), { ids: [id] })
+
+test('a moderator bans an author, an event and an address; the open connection sees each at once', async (t) => {
+  const moderator = newKey(), author = newKey(), other = newKey()
+  const relay = await startRelay({ config: `[api]\nadmins = ["${moderator.pubkey}"]\n` })
+  t.after(() => relay.stop())
+  const client = await Client.connect(relay.url)
+  t.after(() => client.close())
+  assert.equal((await client.publish(sign(author, { content: 'before' })))[2], true)
+
+  const made = await ban(relay, moderator, { type: 'pubkey', value: nip19.npubEncode(author.pubkey), reason: 'spam' })
+  assert.deepEqual({ ...made, banned_at: 0 },
+    { type: 'pubkey', value: author.pubkey, shadow: false, reason: 'spam', banned_by: moderator.pubkey, banned_at: 0 })
+  assert.ok(Math.abs(made.banned_at - Date.now() / 1000) < 60)
+  const refused = sign(author, { content: 'after the ban' })
+  assert.deepEqual(await client.publish(refused), ['OK', refused.id, false, 'blocked: this author is banned from this relay'])
+  assert.deepEqual(await served(client, refused.id), [])
+  assert.match(await (await fetch(relay.http + '/metrics')).text(), /pleb_live_bans\{type="pubkey"\} 1\n/)
+  // Other authors are untouched.
+  assert.equal((await client.publish(sign(other, { content: 'fine' })))[2], true)
+
+  await unban(relay, moderator, 'pubkey', author.pubkey)
+  const again = sign(author, { content: 'after the unban' })
+  assert.deepEqual(await client.publish(again), ['OK', again.id, true, ''])
+
+  // An event id, given as a note.
+  const banned = sign(other, { content: 'this one exactly' })
+  await ban(relay, moderator, { type: 'event', value: nip19.noteEncode(banned.id) })
+  assert.deepEqual(await client.publish(banned), ['OK', banned.id, false, 'blocked: this event is banned from this relay'])
+  await unban(relay, moderator, 'event', banned.id)
+  assert.equal((await client.publish(banned))[2], true)
+
+  // The test's own address: every client here connects from 127.0.0.1.
+  await ban(relay, moderator, { type: 'address', value: '127.0.0.1' })
+  const fromAddress = sign(other, { content: 'from a banned address' })
+  assert.deepEqual(await client.publish(fromAddress), ['OK', fromAddress.id, false, 'blocked: this address is banned from this relay'])
+  await unban(relay, moderator, 'address', '127.0.0.1')
+  assert.equal((await client.publish(fromAddress))[2], true)
+})
+
+test('a shadow-banned author is told OK and nothing is stored or sent', async (t) => {
+  const moderator = newKey(), author = newKey()
+  const relay = await startRelay({ config: `[api]\nadmins = ["${moderator.pubkey}"]\n` })
+  t.after(() => relay.stop())
+  const client = await Client.connect(relay.url)
+  const reader = await Client.connect(relay.url)
+  t.after(() => { client.close(); reader.close() })
+  reader.send(['REQ', 'live', { authors: [author.pubkey] }])
+  await reader.nextOf('EOSE', 'live')
+
+  await ban(relay, moderator, { type: 'pubkey', value: author.pubkey, shadow: true })
+  const hidden = sign(author, { content: 'nobody sees this' })
+  assert.deepEqual(await client.publish(hidden), ['OK', hidden.id, true, ''])
+  assert.deepEqual(await served(client, hidden.id), [])
+  assert.deepEqual(await reader.quiet(m => m[0] === 'EVENT' && m[1] === 'live'), [])
+})
+
+test('bans are kept in the service database: a restarted relay still enforces them', async (t) => {
+  const moderator = newKey(), author = newKey()
+  const config = `[api]\nadmins = ["${moderator.pubkey}"]\n`
+  const first = await startRelay({ config })
+  await ban(first, moderator, { type: 'pubkey', value: author.pubkey })
+  await first.stop({ keepData: true })
+  const second = await startRelay({ config, dataDir: first.dir })
+  t.after(async () => { await second.stop(); rmSync(first.dir, { recursive: true, force: true }) })
+  const client = await Client.connect(second.url)
+  t.after(() => client.close())
+  const note = sign(author, { content: 'after the restart' })
+  assert.deepEqual(await client.publish(note), ['OK', note.id, false, 'blocked: this author is banned from this relay'])
+  const listed = await (await call(second, moderator, 'GET', '/api/v1/moderation/bans')).json()
+  assert.deepEqual(listed.bans.map(b => [b.type, b.value]), [['pubkey', author.pubkey]])
+})
