@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <latch>
 #include <map>
 #include <mutex>
@@ -181,36 +182,64 @@ TEST_F(BatchWriterTest, LingerGathersABatch) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(20));
 }
 
-TEST_F(BatchWriterTest, BacklogLingerOnlyAfterALargeBatch) {
-  auto o = options();
-  o.backlog_batch = 3;
-  o.backlog_linger = std::chrono::seconds(30);
-  std::atomic<int> ok{0};
-  auto done = [&](WriteResult r) { ok += r.ok(); };
-  auto wait_for_ok = [&](int n) {
-    for (int i = 0; i < 20000 && ok.load() < n; ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    return ok.load() >= n;
-  };
-  BatchWriter writer(*gated_, o);
+// A backlog: A is held in its commit while B, C and D queue; they go in one batch.
+class BacklogTest : public BatchWriterTest {
+ protected:
+  BatchWriterOptions backlog_options() {
+    auto o = options();
+    o.backlog_batch = 3;
+    o.backlog_linger = std::chrono::seconds(30);
+    return o;
+  }
+  bool wait_for_ok(int n) {
+    for (int i = 0; i < 20000 && ok_.load() < n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return ok_.load() >= n;
+  }
+  void submit(BatchWriter& writer, std::int64_t age) {
+    writer.submit(make_event(pubkey_of(1), 1, kNow - age), [this](WriteResult r) { ok_ += r.ok(); });
+  }
+  // Submits A to D as above; `during_bcd` runs while the batch B, C, D is being written.
+  void backlog(BatchWriter& writer, const std::function<void()>& during_bcd = {}) {
+    gated_->close_gate();
+    int writes = gated_->writes_.load();
+    submit(writer, 100);
+    while (gated_->writes_.load() < writes + 1) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    for (int i = 101; i <= 103; ++i) submit(writer, i);
+    if (during_bcd) gated_->delay_ = std::chrono::milliseconds(300);  // read by the next write only
+    gated_->open_gate();
+    if (during_bcd) {
+      while (gated_->writes_.load() < writes + 2) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      during_bcd();
+    }
+  }
+  std::atomic<int> ok_{0};
+};
+
+TEST_F(BacklogTest, TheBatchAfterABacklogGathers) {
+  BatchWriter writer(*gated_, backlog_options());
   // Light load: a lone event is written at once, not after the 30 s linger.
-  writer.submit(make_event(pubkey_of(1), 1, kNow), done);
+  submit(writer, 0);
   ASSERT_TRUE(wait_for_ok(1));
-  // Three pile up behind a held commit and go in one batch: a backlog.
-  gated_->close_gate();
-  writer.submit(make_event(pubkey_of(1), 1, kNow - 1), done);
-  while (gated_->writes_.load() < 2) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  for (int i = 2; i <= 4; ++i) writer.submit(make_event(pubkey_of(1), 1, kNow - i), done);
-  gated_->open_gate();
+  backlog(writer, [&] { submit(writer, 200); });  // E arrives while B, C, D are written
   ASSERT_TRUE(wait_for_ok(5));
   EXPECT_EQ(writer.stats().largest_batch, 3u);
-  // After it the next batch gathers: two events submitted apart still share one commit.
-  writer.submit(make_event(pubkey_of(1), 1, kNow - 5), done);
+  // E waits for company: F, submitted later, shares its commit.
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  writer.submit(make_event(pubkey_of(1), 1, kNow - 6), done);
+  submit(writer, 201);
   writer.stop();  // ends the linger and writes what waits
-  EXPECT_EQ(ok.load(), 7);
-  EXPECT_EQ(writer.stats().batches, 4u);
+  EXPECT_EQ(ok_.load(), 7);
+  EXPECT_EQ(writer.stats().batches, 4u);  // lone, A, B+C+D, E+F
+}
+
+TEST_F(BacklogTest, AWriterThatWentIdleDoesNotLinger) {
+  BatchWriter writer(*gated_, backlog_options());
+  backlog(writer);
+  ASSERT_TRUE(wait_for_ok(4));
+  EXPECT_EQ(writer.stats().largest_batch, 3u);
+  // The queue emptied after the backlog: the next event is written at once, well before 30 s.
+  submit(writer, 300);
+  EXPECT_TRUE(wait_for_ok(5));
+  writer.stop();
 }
 
 TEST_F(BatchWriterTest, FullQueueRefusesAtOnce) {
