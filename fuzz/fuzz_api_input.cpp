@@ -1,12 +1,15 @@
 // Fuzzes what the REST API reads from a request before any handler runs or inside one: the target
 // (percent-decoded segments and query), route matching, keyset cursors, and the user service's JSON
-// bodies and kind-0 content. The first byte picks the parser; every input is parsed or refused cleanly.
+// bodies and kind-0 content, and ban values. The first byte picks the parser; every input is parsed or
+// refused cleanly.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
 #include "http/api/route_pattern.hpp"
 #include "services/keyset_cursor.hpp"
+#include "services/moderation/ban_service.hpp"
+
 #include "services/users/json_input.hpp"
 
 namespace {
@@ -36,12 +39,28 @@ void cursor(std::string_view input) {
   if (pleb::services::encode_keyset_cursor(position->time, position->key) != input) std::abort();
 }
 
+// A ban's value (hex, npub, note, IPv4 or IPv6 address): refused with a reason, or canonical, so that one
+// ban has one row however it was typed.
+void ban_value(std::string_view input) {
+  for (auto type : {pleb::moderation::BanType::kPubkey, pleb::moderation::BanType::kEvent,
+                    pleb::moderation::BanType::kAddress}) {
+    std::string problem;
+    auto value = pleb::moderation::canonical_ban_value(type, input, problem);
+    if (!value) {
+      if (problem.empty()) std::abort();
+      continue;
+    }
+    auto again = pleb::moderation::canonical_ban_value(type, *value, problem);
+    if (!again || *again != *value) std::abort();
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   std::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
-  switch (data[0] % 6) {
+  switch (data[0] % 7) {
     case 0:
       target(input);
       break;
@@ -57,8 +76,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 4:
       check(pleb::users::parse_role_body(input));
       break;
-    default:
+    case 5:
       (void)pleb::users::parse_profile_content(input);
+      break;
+    default:
+      ban_value(input);
   }
   return 0;
 }

@@ -22,7 +22,7 @@ void mnemonic(std::string_view input) {
   }
   auto entropy = mnemonic_to_entropy(input);
   if (!entropy) return;  // well-formed words, wrong checksum or length
-    const auto& bytes = entropy->bytes();
+  const auto& bytes = entropy->bytes();
   auto again = entropy_to_mnemonic(bytes.data(), bytes.size());
   if (!again || again->str() != normalized->str()) std::abort();
 }

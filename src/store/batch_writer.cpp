@@ -74,7 +74,7 @@ void BatchWriter::run() {
     events.clear();
     {
       std::unique_lock lock(mutex_);
-            // Found idle: whatever came before was not a backlog any more, so nothing lingers for it.
+      // Found idle: whatever came before was not a backlog any more, so nothing lingers for it.
       if (queue_.empty()) previous_batch = 0;
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything submitted has been answered

@@ -30,7 +30,7 @@ struct BatchWriterOptions {
   // only adds latency there. Against a remote database each transaction costs round trips, so a few
   // milliseconds of waiting buy much larger batches.
   std::chrono::microseconds linger{0};
-    // Under sustained load: after a commit of at least `backlog_batch` events, when more arrived while it
+  // Under sustained load: after a commit of at least `backlog_batch` events, when more arrived while it
   // ran (the writer never went idle), the next batch may gather for up to `backlog_linger`. Fewer, larger
   // transactions share more B-tree pages, so each event costs less to write; light load never waits.
   // Measured on LMDB with 1M events: 91 µs of server CPU per ingested event without, 78 with 100 ms.

@@ -192,7 +192,8 @@ class BacklogTest : public BatchWriterTest {
     return o;
   }
   bool wait_for_ok(int n) {
-    for (int i = 0; i < 20000 && ok_.load() < n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    for (int i = 0; i < 20000 && ok_.load() < n; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
     return ok_.load() >= n;
   }
   void submit(BatchWriter& writer, std::int64_t age) {
