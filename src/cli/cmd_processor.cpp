@@ -9,6 +9,7 @@
 #include "cli/followed_policy_state.hpp"
 #include "cli/scale_out_flags.hpp"
 #include "cli/serve_config.hpp"
+#include "cli/service_state.hpp"
 #include "cli/writer_metrics.hpp"
 #include "http/server.hpp"
 #include "metrics/exposition.hpp"
@@ -95,7 +96,9 @@ void run_processor(ProcessorFlags& flags) {
   if (config.policy.nip05_required) {
     throw UsageError("config: [policy] nip05_required needs the user service, which runs in pleb serve");
   }
-  FollowedPolicyState followed(flags.followed, config.api, flags.urls.store, **bus);
+  FollowedPolicyState followed(
+      flags.followed, config.api, flags.urls.store, **bus,
+      [&writer](std::vector<nostr::Bytes32> ids) { take_down_events(writer, std::move(ids)); });
   auto complete_policy = [&followed](processor::PolicyConfig& policy) { followed.complete(policy); };
   complete_policy(config.policy);
   // The web of trust reads follow lists from the store, at start and whenever its members change.

@@ -80,14 +80,17 @@ void serve(const ServeFlags& flags) {
   // Bans and members change in this process's services and take effect on the next event, without a reload.
   auto live_bans = std::make_shared<processor::BanList>();
   auto live_members = std::make_shared<processor::MemberSet>();
-  backends.on_ban_change = [live_bans](const moderation::BanChange& change) {
+  backends.on_ban_change = [live_bans, &writer](const moderation::BanChange& change) {
     apply_ban_change(*live_bans, change);
+    if (auto id = taken_down_id(change)) take_down_events(writer, {*id});
   };
   backends.on_membership = [live_members](const nostr::Bytes32& pubkey, bool member) {
     apply_membership(*live_members, pubkey, member);
   };
   ApiStack api(config.api, config.data_dir, std::move(backends));
-  live_bans->replace(ban_entries(api.bans()));
+  auto bans = api.bans();
+  live_bans->replace(ban_entries(bans));
+  take_down_events(writer, banned_event_ids(bans));  // a takedown that failed before the last stop
   live_members->replace(api.member_pubkeys());
   std::unique_ptr<moderation::AdmitSweeper> admit_sweeper;
   RelayHost host;

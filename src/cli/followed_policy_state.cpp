@@ -22,7 +22,7 @@ void add_followed_policy_options(CLI::App& command, FollowedPolicyFlags& flags) 
 }
 
 FollowedPolicyState::FollowedPolicyState(const FollowedPolicyFlags& flags, const ApiConfig& api,
-                                         const std::string& store_url, bus::Bus& bus) {
+                                         const std::string& store_url, bus::Bus& bus, TakeDown take_down) {
   std::string location = flags.services_db;
   if (location.empty()) location = api.database;
   if (location.empty()) location = store_url;
@@ -33,8 +33,17 @@ FollowedPolicyState::FollowedPolicyState(const FollowedPolicyFlags& flags, const
   bans_ = std::make_unique<moderation::BanService>(*db_);
   std::vector<FollowedState> states;
   states.push_back({"bans", std::string(bus::subjects::moderation_action),
-                    [this](std::string_view payload) { return apply_ban_message(*live_bans_, payload); },
-                    [this] { live_bans_->replace(ban_entries(bans_->all())); }});
+                    [this, take_down](std::string_view payload) {
+                      auto change = read_ban_message(payload);
+                      if (!change || !apply_ban_change(*live_bans_, *change)) return false;
+                      if (auto id = taken_down_id(*change); id && take_down) take_down({*id});
+                      return true;
+                    },
+                    [this, take_down] {
+                      auto bans = bans_->all();
+                      live_bans_->replace(ban_entries(bans));
+                      if (take_down) take_down(banned_event_ids(bans));
+                    }});
   states.push_back(
       {"members", std::string(bus::subjects::user_membership),
        [this](std::string_view payload) { return apply_membership_message(*live_members_, payload); },

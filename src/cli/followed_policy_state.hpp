@@ -3,6 +3,7 @@
 // `pleb processor`): the moderators' bans and the community's members, read from the services' database
 // and kept current from the bus (service_state_follower.hpp).
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -38,10 +39,13 @@ void add_followed_policy_options(CLI::App& command, FollowedPolicyFlags& flags);
 
 class FollowedPolicyState {
  public:
+  // Where events are stored (`pleb processor`): takes the stored copies of banned events down, on
+  // every event ban and for all of them at each full read.
+  using TakeDown = std::function<void(std::vector<nostr::Bytes32> ids)>;
   // Opens the services' database (`flags.services_db`, else `api.database`, else `store_url`), reads both
   // sets and follows the bus. Throws when the database cannot be opened or the bus refuses a subscription.
   FollowedPolicyState(const FollowedPolicyFlags& flags, const ApiConfig& api, const std::string& store_url,
-                      bus::Bus& bus);
+                      bus::Bus& bus, TakeDown take_down = {});
   ~FollowedPolicyState();
   FollowedPolicyState(const FollowedPolicyState&) = delete;
   FollowedPolicyState& operator=(const FollowedPolicyState&) = delete;

@@ -1,5 +1,7 @@
 #include "cli/service_state.hpp"
 
+#include <iostream>
+
 #include "nostr/event.hpp"
 #include "nostr/json_reader.hpp"
 #include "nostr/json_writer.hpp"
@@ -61,12 +63,10 @@ std::vector<processor::BanEntry> ban_entries(const std::vector<moderation::Ban>&
   return entries;
 }
 
-void apply_ban_change(processor::BanList& list, const moderation::BanChange& change) {
-  if (change.banned) {
-    list.ban(ban_entry(change.ban));
-  } else {
-    list.unban(ban_kind(change.ban.type), change.ban.value);
-  }
+bool apply_ban_change(processor::BanList& list, const moderation::BanChange& change) {
+  if (change.banned) return list.ban(ban_entry(change.ban));
+  list.unban(ban_kind(change.ban.type), change.ban.value);
+  return true;  // lifting what is not there is no error: the re-read may have been quicker
 }
 
 void apply_membership(processor::MemberSet& members, const nostr::Bytes32& pubkey, bool member) {
@@ -97,24 +97,48 @@ bus::Message membership_message(const nostr::Bytes32& pubkey, bool member) {
   return bus::Message(std::move(out));
 }
 
-bool apply_ban_message(processor::BanList& list, std::string_view payload) {
+std::optional<moderation::BanChange> read_ban_message(std::string_view payload) {
   auto fields = read_fields(payload);
-  if (!fields) return false;
+  if (!fields) return std::nullopt;
   auto type = moderation::ban_type_from_name(fields->type);
-  if (!type) return false;
+  if (!type || (fields->action != "ban" && fields->action != "unban")) return std::nullopt;
   moderation::BanChange change;
+  change.banned = fields->action == "ban";
   change.ban.type = *type;
   change.ban.value = std::string(fields->value);
   change.ban.shadow = fields->shadow;
-  if (fields->action == "ban") {
-    change.banned = true;
-    return list.ban(ban_entry(change.ban));
+  return change;
+}
+
+bool apply_ban_message(processor::BanList& list, std::string_view payload) {
+  auto change = read_ban_message(payload);
+  return change && apply_ban_change(list, *change);
+}
+
+std::optional<nostr::Bytes32> taken_down_id(const moderation::BanChange& change) {
+  if (!change.banned || change.ban.type != moderation::BanType::kEvent) return std::nullopt;
+  return nostr::parse_hex_lower<32>(change.ban.value);
+}
+
+std::vector<nostr::Bytes32> banned_event_ids(const std::vector<moderation::Ban>& bans) {
+  std::vector<nostr::Bytes32> ids;
+  for (const auto& ban : bans) {
+    if (auto id = taken_down_id({true, ban})) ids.push_back(*id);
   }
-  if (fields->action == "unban") {
-    list.unban(ban_kind(*type), change.ban.value);
-    return true;  // lifting what is not there is no error: the re-read may have been quicker
-  }
-  return false;
+  return ids;
+}
+
+void take_down_events(store::BatchWriter& writer, std::vector<nostr::Bytes32> ids) {
+  if (ids.empty()) return;
+  // In the writer's order: an event already queued when the ban came is written first, then removed.
+  writer.run_ordered([ids = std::move(ids)](store::EventStore& store) {
+    try {
+      store.erase(ids);
+    } catch (const std::exception& e) {
+      // The ban stands and refuses the event; the stored copy goes at the next start or re-read.
+      std::cerr << "pleb: taking banned events down failed: " << e.what() << "\n";
+    }
+  });
 }
 
 bool apply_membership_message(processor::MemberSet& members, std::string_view payload) {

@@ -4,6 +4,7 @@
 // applied to the live sets of the write policy. JSON messages:
 //   moderation.action  {"action":"ban"|"unban","type":"pubkey"|"event"|"address","value":"...","shadow":bool}
 //   user.membership    {"action":"join"|"leave","pubkey":"<64 hex>"}
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -12,18 +13,30 @@
 #include "processor/ban_list.hpp"
 #include "processor/member_set.hpp"
 #include "services/moderation/ban_service.hpp"
+#include "store/batch_writer.hpp"
 
 namespace pleb::cli {
 
 processor::BanEntry ban_entry(const moderation::Ban& ban);
 std::vector<processor::BanEntry> ban_entries(const std::vector<moderation::Ban>& bans);
-void apply_ban_change(processor::BanList& list, const moderation::BanChange& change);
+// False for a malformed value (nothing changes).
+bool apply_ban_change(processor::BanList& list, const moderation::BanChange& change);
 void apply_membership(processor::MemberSet& members, const nostr::Bytes32& pubkey, bool member);
 
 bus::Message ban_change_message(const moderation::BanChange& change);
 bus::Message membership_message(const nostr::Bytes32& pubkey, bool member);
-// False for a message that is not one of the above (it is then ignored, and logged by the caller).
+// Nullopt for a message that is not one of the above (it is then ignored, and logged by the caller).
+std::optional<moderation::BanChange> read_ban_message(std::string_view payload);
+// False for a message that is not one of the above, or a malformed value.
 bool apply_ban_message(processor::BanList& list, std::string_view payload);
+
+// A ban of an event also takes its stored copy down (where events are stored: `pleb serve`, `pleb
+// processor`): the id to remove for a change, and the ids of every event ban (at start and at each
+// re-read, for a takedown that failed or whose message was missed).
+std::optional<nostr::Bytes32> taken_down_id(const moderation::BanChange& change);
+std::vector<nostr::Bytes32> banned_event_ids(const std::vector<moderation::Ban>& bans);
+// Removes them from the store after every event the writer already queued.
+void take_down_events(store::BatchWriter& writer, std::vector<nostr::Bytes32> ids);
 bool apply_membership_message(processor::MemberSet& members, std::string_view payload);
 
 // Gauges: the live bans by type, the live members.

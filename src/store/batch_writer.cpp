@@ -39,7 +39,7 @@ void BatchWriter::submit(nostr::Event event, Done done, Applied applied) {
   {
     std::lock_guard lock(mutex_);
     if (!stopping_ && queue_.size() < options_.max_queue) {
-      queue_.push_back(Pending{std::move(event), std::move(done), std::move(applied)});
+      queue_.push_back(Pending{std::move(event), std::move(done), std::move(applied), {}});
       // The writer waits for the first event, and while lingering for a full batch.
       if (queue_.size() == 1 || queue_.size() == options_.max_batch) wake_.notify_one();
       return;
@@ -49,6 +49,23 @@ void BatchWriter::submit(nostr::Event event, Done done, Applied applied) {
                         : WriteResult{WriteStatus::kError, "rate-limited: storage is busy, try again later"};
   }
   call(done, std::move(refusal));
+}
+
+void BatchWriter::run_ordered(Task task) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_) {
+      Pending pending;
+      pending.task = std::move(task);
+      queue_.push_back(std::move(pending));
+      wake_.notify_one();
+      return;
+    }
+  }
+  try {
+    task(store_);
+  } catch (...) {
+  }
 }
 
 void BatchWriter::stop() {
@@ -69,6 +86,7 @@ void BatchWriter::run() {
   std::vector<Pending> batch;
   std::vector<nostr::Event> events;
   std::size_t previous_batch = 0;
+  Task task;
   for (;;) {
     batch.clear();
     events.clear();
@@ -78,21 +96,36 @@ void BatchWriter::run() {
       if (queue_.empty()) previous_batch = 0;
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything submitted has been answered
-      auto linger = options_.linger;
-      if (options_.backlog_batch > 0 && previous_batch >= options_.backlog_batch)
-        linger = std::max(linger, options_.backlog_linger);
-      if (linger.count() > 0 && queue_.size() < options_.max_batch && !stopping_) {
-        wake_.wait_for(lock, linger, [this] { return stopping_ || queue_.size() >= options_.max_batch; });
-      }
-      std::size_t n = std::min(queue_.size(), options_.max_batch);
-      previous_batch = n;
-      for (std::size_t i = 0; i < n; ++i) {
-        batch.push_back(std::move(queue_.front()));
+      if (queue_.front().task) {
+        task = std::move(queue_.front().task);
         queue_.pop_front();
+      } else {
+        auto linger = options_.linger;
+        if (options_.backlog_batch > 0 && previous_batch >= options_.backlog_batch)
+          linger = std::max(linger, options_.backlog_linger);
+        if (linger.count() > 0 && queue_.size() < options_.max_batch && !stopping_) {
+          wake_.wait_for(lock, linger, [this] { return stopping_ || queue_.size() >= options_.max_batch; });
+        }
+        // Events up to the next task: it waits for them, and those after it wait for it.
+        std::size_t n = 0;
+        while (n < queue_.size() && n < options_.max_batch && !queue_[n].task) ++n;
+        previous_batch = n;
+        for (std::size_t i = 0; i < n; ++i) {
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+        ++stats_.batches;
+        stats_.events += n;
+        stats_.largest_batch = std::max(stats_.largest_batch, n);
       }
-      ++stats_.batches;
-      stats_.events += n;
-      stats_.largest_batch = std::max(stats_.largest_batch, n);
+    }
+    if (task) {
+      try {
+        task(store_);
+      } catch (...) {
+      }
+      task = nullptr;
+      continue;
     }
     events.reserve(batch.size());
     for (auto& pending : batch) events.push_back(std::move(pending.event));

@@ -62,6 +62,12 @@ class BatchWriter : public EventWriter {
   // Thread-safe; only takes a lock and moves the event into the queue.
   using EventWriter::submit;
   void submit(nostr::Event event, Done done, Applied applied) override;
+  // Runs `task` on the writer thread once every event submitted before it is written, and before any
+  // submitted after: a change to the store that must not race a queued write (a moderator taking an
+  // event down). Never refused, also when the queue is full; after stop() it runs on the caller's thread.
+  // What it throws is dropped.
+  using Task = std::function<void(EventStore& store)>;
+  void run_ordered(Task task);
   // Writes what is queued, then joins the thread. Later submits get kError "error: shutting down".
   void stop() override;
   Stats stats() const;
@@ -71,6 +77,7 @@ class BatchWriter : public EventWriter {
     nostr::Event event;
     Done done;
     Applied applied;
+    Task task;  // set: not an event, a task in the queue's order
   };
   void run();
 

@@ -115,6 +115,12 @@ class EventStore {
   // Never throws: when storage fails nothing is removed (0) and the next call tries again.
   virtual std::size_t purge_expired(std::int64_t now) = 0;
 
+  // Takes stored events down by id, each with its index entries, in one transaction: a moderator's ban.
+  // No tombstone is left (the ban refuses the event if it comes again; lifting the ban lets it in).
+  // Returns how many of the ids were stored. Throws std::runtime_error when storage fails: then
+  // nothing was removed. From the writer thread (BatchWriter::run_ordered), like write().
+  virtual std::size_t erase(std::span<const nostr::Bytes32> ids) = 0;
+
   // Readiness: storage is open and a write transaction can be started.
   virtual bool writable() = 0;
 };

@@ -2,8 +2,10 @@
 // runs, and the stages that read them (bans, NIP-05, duplicates, web of trust) follow without a rebuild.
 #include <gtest/gtest.h>
 
+#include <latch>
 #include <map>
 #include <thread>
+#include <utility>
 
 #include "nostr/bytes.hpp"
 #include "processor/ban_list.hpp"
@@ -79,14 +81,18 @@ TEST(BanList, ReadersAndWritersOnManyThreads) {
   std::atomic<bool> stop{false};
   std::atomic<std::size_t> reads{0};
   std::vector<std::thread> readers;
+  std::latch reading(3);  // the writes start once every reader is reading, however busy the machine
   for (int t = 0; t < 3; ++t) {
     readers.emplace_back([&] {
+      bool first = true;
       while (!stop) {
         auto snapshot = bans.snapshot();
         if (snapshot->pubkeys.size() <= 100) ++reads;
+        if (std::exchange(first, false)) reading.count_down();
       }
     });
   }
+  reading.wait();
   for (std::uint8_t i = 0; i < 100; ++i) bans.ban({BanKind::kPubkey, nostr::to_hex(key(i))});
   for (std::uint8_t i = 0; i < 50; ++i) bans.unban(BanKind::kPubkey, nostr::to_hex(key(i)));
   stop = true;

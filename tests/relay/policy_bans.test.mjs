@@ -104,3 +104,42 @@ test('bans are kept in the service database: a restarted relay still enforces th
   const listed = await (await call(second, moderator, 'GET', '/api/v1/moderation/bans')).json()
   assert.deepEqual(listed.bans.map(b => [b.type, b.value]), [['pubkey', author.pubkey]])
 })
+
+// Polls (bounded) until the relay no longer serves the id: the takedown runs in the writer's order, just
+// after the ban's answer.
+async function gone(client, id) {
+  for (let i = 0; i < 100; i++) {
+    if ((await served(client, id)).length === 0) return true
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+  return false
+}
+
+test('banning a stored event takes it down: it is no longer served, counted or found by its tags', async (t) => {
+  const moderator = newKey(), author = newKey()
+  const relay = await startRelay({ config: `[api]\nadmins = ["${moderator.pubkey}"]\n` })
+  t.after(() => relay.stop())
+  const client = await Client.connect(relay.url)
+  t.after(() => client.close())
+  const spam = sign(author, { content: 'buy now', tags: [['t', 'takedown-test']] })
+  const fine = sign(author, { content: 'a good note', tags: [['t', 'takedown-test']] })
+  assert.equal((await client.publish(spam))[2], true)
+  assert.equal((await client.publish(fine))[2], true)
+  assert.equal((await served(client, spam.id)).length, 1)
+
+  await ban(relay, moderator, { type: 'event', value: spam.id, reason: 'spam' })
+  assert.ok(await gone(client, spam.id), 'the banned event is still served')
+  const tagged = await client.query('tagged', { '#t': ['takedown-test'] })
+  assert.deepEqual(tagged.map(e => e.id), [fine.id])
+  client.send(['COUNT', 'c', { authors: [author.pubkey] }])
+  assert.deepEqual((await client.nextOf('COUNT', 'c'))[2], { count: 1 })
+  // A fresh connection does not see it either, and sending it again is refused by the ban.
+  const fresh = await Client.connect(relay.url)
+  t.after(() => fresh.close())
+  assert.deepEqual(await served(fresh, spam.id), [])
+  assert.deepEqual(await client.publish(spam), ['OK', spam.id, false, 'blocked: this event is banned from this relay'])
+  // Lifting the ban does not bring the copy back; the author may publish it again.
+  await unban(relay, moderator, 'event', spam.id)
+  assert.deepEqual(await served(client, spam.id), [])
+  assert.deepEqual(await client.publish(spam), ['OK', spam.id, true, ''])
+})

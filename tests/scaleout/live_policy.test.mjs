@@ -153,3 +153,28 @@ test('a ban the bus never carried is enforced after the processor re-reads the d
   assert.ok(await answerSoon(community.client, author, blocked, 10000), 'the periodic re-read did not find the ban')
   assert.ok(await authorBans(community.processor) >= 1)
 })
+
+test('banning a stored event through pleb api takes its copy down from PostgreSQL, also when no processor heard it', async (t) => {
+  const moderator = newKey(), author = newKey()
+  const community = await startCommunity(t, adminConfig(moderator), { processorArgs: ['--services-refresh-seconds', '1'] })
+  const spam = sign(author, { content: 'scaled-out spam' })
+  const other = sign(author, { content: 'scaled-out spam, not banned' })
+  assert.equal((await community.client.publish(spam))[2], true)
+  assert.equal((await community.client.publish(other))[2], true)
+  const storedIds = async () => (await sql(`SELECT encode(event_id, 'hex') FROM events WHERE pubkey = '\\x${author.pubkey}'`)).map(r => r[0]).sort()
+  assert.deepEqual(await storedIds(), [spam.id, other.id].sort())
+
+  const made = await call(community.api, moderator, 'POST', '/api/v1/moderation/bans', { type: 'event', value: spam.id })
+  assert.equal(made.status, 201, await made.text())
+  assert.ok(await eventually(async () => (await storedIds()).length === 1 || undefined, 15000, 100), 'the processor did not take it down')
+  assert.deepEqual(await storedIds(), [other.id])
+  assert.deepEqual(await community.client.query('q1', { ids: [spam.id] }), [])
+
+  // Made while no processor runs (the message is lost): the next one takes it down at its first read.
+  await community.processor.stop()
+  const made2 = await call(community.api, moderator, 'POST', '/api/v1/moderation/bans', { type: 'event', value: other.id })
+  assert.equal(made2.status, 201, await made2.text())
+  assert.deepEqual(await storedIds(), [other.id])
+  await community.restartProcessor()
+  assert.ok(await eventually(async () => (await storedIds()).length === 0 || undefined, 15000, 100), 'the new processor did not take it down')
+})

@@ -45,6 +45,7 @@ class GatedStore : public EventStore {
     return inner_.count(f, now);
   }
   std::size_t purge_expired(std::int64_t now) override { return inner_.purge_expired(now); }
+  std::size_t erase(std::span<const nostr::Bytes32> ids) override { return inner_.erase(ids); }
   bool writable() override { return inner_.writable(); }
 
   void close_gate() {
@@ -241,6 +242,36 @@ TEST_F(BacklogTest, AWriterThatWentIdleDoesNotLinger) {
   submit(writer, 300);
   EXPECT_TRUE(wait_for_ok(5));
   writer.stop();
+}
+
+TEST_F(BatchWriterTest, AnOrderedTaskSeesWhatWasQueuedBeforeItAndNothingAfter) {
+  gated_->close_gate();
+  BatchWriter writer(*gated_, options(3));  // a full queue refuses events, never a task
+  std::atomic<int> ok{0};
+  auto done = [&](WriteResult r) { ok += r.ok(); };
+  Event first = make_event(pubkey_of(1), 1, kNow - 3), second = make_event(pubkey_of(1), 1, kNow - 2),
+        third = make_event(pubkey_of(1), 1, kNow - 1);
+  writer.submit(first, done);
+  while (gated_->writes_.load() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  writer.submit(second, done);
+  std::size_t seen = 0, erased = 0;
+  std::thread::id ran_on;
+  writer.run_ordered([&](EventStore& store) {
+    ran_on = std::this_thread::get_id();
+    seen = store.count({nostr::Filter{}}, kNow);
+    erased = store.erase(std::vector<nostr::Bytes32>{first.id, third.id});
+  });
+  writer.submit(third, done);
+  gated_->open_gate();
+  writer.stop();
+  EXPECT_EQ(ok.load(), 3);
+  EXPECT_EQ(seen, 2u);    // first and second were written before the task ran
+  EXPECT_EQ(erased, 1u);  // third was not there yet
+  EXPECT_NE(ran_on, std::this_thread::get_id());
+  EXPECT_EQ(lmdb_->count({nostr::Filter{}}, kNow), 2u);  // second and third
+  // After stop() a task runs at once, on the caller's thread.
+  writer.run_ordered([&](EventStore&) { ran_on = std::this_thread::get_id(); });
+  EXPECT_EQ(ran_on, std::this_thread::get_id());
 }
 
 TEST_F(BatchWriterTest, FullQueueRefusesAtOnce) {

@@ -189,3 +189,41 @@ TEST_P(StoreDeletion, DTagWithColons) {
 
 }  // namespace
 }  // namespace pleb::store::testing
+
+// A moderator's takedown (a ban of the event): the stored copy goes with every index entry, nothing is
+// left behind to block it, and what was not named stays.
+namespace pleb::store::testing {
+namespace {
+
+TEST_P(StoreDeletion, EraseTakesEventsDownEverywhere) {
+  Event note = make_event(kAlice, 1, kNow - 10, {{"t", "spam"}, {"p", hex(kMallory)}});
+  Event profile = make_event(kAlice, 0, kNow - 9);
+  Event article = make_event(kAlice, 30023, kNow - 8, {{"d", "post"}});
+  Event expiring = make_event(kAlice, 1, kNow - 7, {{"expiration", std::to_string(kNow + 3600)}});
+  Event kept = make_event(kAlice, 1, kNow - 6);
+  for (const auto& e : {note, profile, article, expiring, kept}) put_ok(e);
+
+  std::vector<nostr::Bytes32> ids{note.id, profile.id, article.id, expiring.id, pubkey_of(99)};
+  EXPECT_EQ(store_->erase(ids), 4u);  // the last was never stored
+  EXPECT_EQ(query_ids(F().authors({kAlice})), std::vector{kept.id});
+  EXPECT_TRUE(query(F().tag('t', {"spam"})).empty());
+  EXPECT_TRUE(query(F().tag('p', {hex(kMallory)})).empty());
+  EXPECT_TRUE(query(F().tag('d', {"post"})).empty());
+  EXPECT_TRUE(query(F().kinds({0})).empty());
+  EXPECT_EQ(store_->count({F().authors({kAlice})}, kNow), 1u);
+  EXPECT_EQ(store_->erase(ids), 0u);                  // again: nothing left
+  EXPECT_EQ(store_->purge_expired(kNow + 7200), 0u);  // its expiry entry went too
+
+  // No tombstone: the same events may be stored again (the ban, not the store, refuses them), and an
+  // older version of the replaceable ones is accepted since nothing holds their address.
+  put_ok(note);
+  put_ok(make_event(kAlice, 0, kNow - 100));
+  put_ok(make_event(kAlice, 30023, kNow - 100, {{"d", "post"}}));
+  EXPECT_EQ(store_->count({F().authors({kAlice})}, kNow), 4u);
+  reopen();
+  EXPECT_EQ(store_->count({F().authors({kAlice})}, kNow), 4u);
+  EXPECT_EQ(store_->erase(std::vector<nostr::Bytes32>{}), 0u);
+}
+
+}  // namespace
+}  // namespace pleb::store::testing

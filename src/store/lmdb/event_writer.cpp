@@ -120,6 +120,15 @@ void EventWriter::insert(const nostr::Event& event, std::int64_t expiration, con
   }
 }
 
+std::size_t EventWriter::erase(std::span<const nostr::Bytes32> ids) {
+  std::size_t removed = 0;
+  for (const auto& id : ids) {
+    std::uint64_t serial = find_serial(id);
+    if (serial != 0 && remove(serial)) ++removed;
+  }
+  return removed;
+}
+
 bool EventWriter::remove(std::uint64_t serial) {
   MDB_val value;
   RecordHeader header;

@@ -23,6 +23,8 @@ class EventWriter {
   WriteResult write(const nostr::Event& event, std::int64_t now);
   // Removes every event whose expiration is at or before `now`.
   std::size_t purge_expired(std::int64_t now);
+  // Removes the stored events with these ids; returns how many there were.
+  std::size_t erase(std::span<const nostr::Bytes32> ids);
   // Persists the serial counter; call once before committing.
   void finish();
 

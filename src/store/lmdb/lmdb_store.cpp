@@ -66,17 +66,20 @@ class LmdbStore final : public EventStore {
   }
 
   std::size_t purge_expired(std::int64_t now) override {
-    std::lock_guard lock(write_mutex_);
     try {
-      Txn txn(db_->env.get(), 0);
-      EventWriter writer(txn.get(), db_->dbis, scratch_);
-      std::size_t removed = writer.purge_expired(now);
-      writer.finish();
-      txn.commit();
-      return removed;
+      return removing([now](EventWriter& writer) { return writer.purge_expired(now); });
     } catch (const std::exception&) {
       // Housekeeping: nothing was removed, expired events stay hidden, and the next call retries.
       return 0;
+    }
+  }
+
+  std::size_t erase(std::span<const nostr::Bytes32> ids) override {
+    if (ids.empty()) return 0;
+    try {
+      return removing([ids](EventWriter& writer) { return writer.erase(ids); });
+    } catch (const std::exception& e) {
+      throw std::runtime_error("cannot take events down: " + describe_failure(e));
     }
   }
 
@@ -91,6 +94,18 @@ class LmdbStore final : public EventStore {
   }
 
  private:
+  // Runs `remove` in a write transaction of its own and commits; returns how many events it removed.
+  template <typename Remove>
+  std::size_t removing(Remove remove) {
+    std::lock_guard lock(write_mutex_);
+    Txn txn(db_->env.get(), 0);
+    EventWriter writer(txn.get(), db_->dbis, scratch_);
+    std::size_t removed = remove(writer);
+    writer.finish();
+    txn.commit();
+    return removed;
+  }
+
   std::shared_ptr<Database> db_;
   std::mutex write_mutex_;
   std::string scratch_;  // record encoding buffer, reused across writes (guarded by write_mutex_)

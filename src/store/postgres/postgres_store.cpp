@@ -92,6 +92,29 @@ class PostgresStore final : public EventStore {
     return pg::count_matching(readers_, query_settings_, filters, now);
   }
 
+  std::size_t erase(std::span<const nostr::Bytes32> ids) override {
+    if (ids.empty()) return 0;
+    std::string listed;
+    for (const auto& id : ids) {
+      if (!listed.empty()) listed.push_back(',');
+      pg::append_bytea(listed, id);
+    }
+    const std::string sql = pg::removal_sql(
+        "SELECT created_at, event_id FROM event_ids WHERE event_id IN (" + listed + ")", options_.tag_index);
+    std::lock_guard lock(write_mutex_);
+    try {
+      return writer_.with_connection([&](pqxx::connection& connection) {
+        pqxx::work txn(connection);
+        txn.exec("SELECT pg_advisory_xact_lock(" + std::to_string(pg::kWriteLock) + ")");
+        auto removed = txn.exec1(sql)[0].as<std::size_t>();
+        txn.commit();
+        return removed;
+      });
+    } catch (const std::exception& e) {
+      throw std::runtime_error("cannot take events down: " + describe_failure(e));
+    }
+  }
+
   std::size_t purge_expired(std::int64_t now) override {
     std::lock_guard lock(write_mutex_);
     const std::string sql =
