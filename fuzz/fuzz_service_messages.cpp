@@ -13,7 +13,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (auto change = cli::read_ban_message(payload)) {
     auto again = cli::read_ban_message(cli::ban_change_message(*change).payload);
     if (!again || again->banned != change->banned || again->ban.type != change->ban.type ||
-        again->ban.value != change->ban.value || again->ban.shadow != change->ban.shadow)
+        again->ban.value != change->ban.value || again->ban.shadow != change->ban.shadow ||
+        again->ban.purge != change->ban.purge)
       std::abort();
     processor::BanList bans;
     bool applied = cli::apply_ban_change(bans, *change);

@@ -96,9 +96,8 @@ void run_processor(ProcessorFlags& flags) {
   if (config.policy.nip05_required) {
     throw UsageError("config: [policy] nip05_required needs the user service, which runs in pleb serve");
   }
-  FollowedPolicyState followed(
-      flags.followed, config.api, flags.urls.store, **bus,
-      [&writer](std::vector<nostr::Bytes32> ids) { take_down_events(writer, std::move(ids)); });
+  FollowedPolicyState followed(flags.followed, config.api, flags.urls.store, **bus,
+                               [&writer](Takedown takedown) { take_down(writer, std::move(takedown)); });
   auto complete_policy = [&followed](processor::PolicyConfig& policy) { followed.complete(policy); };
   complete_policy(config.policy);
   // The web of trust reads follow lists from the store, at start and whenever its members change.

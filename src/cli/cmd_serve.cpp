@@ -82,7 +82,7 @@ void serve(const ServeFlags& flags) {
   auto live_members = std::make_shared<processor::MemberSet>();
   backends.on_ban_change = [live_bans, &writer](const moderation::BanChange& change) {
     apply_ban_change(*live_bans, change);
-    if (auto id = taken_down_id(change)) take_down_events(writer, {*id});
+    take_down(writer, takedown_for(change));
   };
   backends.on_membership = [live_members](const nostr::Bytes32& pubkey, bool member) {
     apply_membership(*live_members, pubkey, member);
@@ -90,7 +90,7 @@ void serve(const ServeFlags& flags) {
   ApiStack api(config.api, config.data_dir, std::move(backends));
   auto bans = api.bans();
   live_bans->replace(ban_entries(bans));
-  take_down_events(writer, banned_event_ids(bans));  // a takedown that failed before the last stop
+  take_down(writer, takedown_for(bans));  // a takedown that failed before the last stop
   live_members->replace(api.member_pubkeys());
   std::unique_ptr<moderation::AdmitSweeper> admit_sweeper;
   RelayHost host;

@@ -36,13 +36,13 @@ FollowedPolicyState::FollowedPolicyState(const FollowedPolicyFlags& flags, const
                     [this, take_down](std::string_view payload) {
                       auto change = read_ban_message(payload);
                       if (!change || !apply_ban_change(*live_bans_, *change)) return false;
-                      if (auto id = taken_down_id(*change); id && take_down) take_down({*id});
+                      if (take_down) take_down(takedown_for(*change));
                       return true;
                     },
                     [this, take_down] {
                       auto bans = bans_->all();
                       live_bans_->replace(ban_entries(bans));
-                      if (take_down) take_down(banned_event_ids(bans));
+                      if (take_down) take_down(takedown_for(bans));
                     }});
   states.push_back(
       {"members", std::string(bus::subjects::user_membership),

@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "bus/bus.hpp"
+#include "cli/service_state.hpp"
 #include "metrics/exposition.hpp"
 #include "processor/ban_list.hpp"
 #include "processor/member_set.hpp"
@@ -39,9 +40,9 @@ void add_followed_policy_options(CLI::App& command, FollowedPolicyFlags& flags);
 
 class FollowedPolicyState {
  public:
-  // Where events are stored (`pleb processor`): takes the stored copies of banned events down, on
-  // every event ban and for all of them at each full read.
-  using TakeDown = std::function<void(std::vector<nostr::Bytes32> ids)>;
+  // Where events are stored (`pleb processor`): takes what bans cover down (service_state.hpp), on each
+  // ban message and for every ban at each full read.
+  using TakeDown = std::function<void(Takedown takedown)>;
   // Opens the services' database (`flags.services_db`, else `api.database`, else `store_url`), reads both
   // sets and follows the bus. Throws when the database cannot be opened or the bus refuses a subscription.
   FollowedPolicyState(const FollowedPolicyFlags& flags, const ApiConfig& api, const std::string& store_url,

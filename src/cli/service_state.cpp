@@ -23,10 +23,10 @@ processor::BanKind ban_kind(moderation::BanType type) {
 
 const std::size_t kDepth = nostr::EventLimits{}.max_depth;  // shares the thread's parser with events
 
-// The string fields of a flat JSON object, and `shadow`; nullopt when it is not one.
+// The string fields of a flat JSON object, and `shadow` and `purge`; nullopt when it is not one.
 struct Fields {
   std::string_view action, type, value, pubkey;
-  bool shadow = false;
+  bool shadow = false, purge = false;
 };
 
 std::optional<Fields> read_fields(std::string_view payload) {
@@ -36,8 +36,8 @@ std::optional<Fields> read_fields(std::string_view payload) {
   if (root->get_object().get(object)) return std::nullopt;
   Fields fields;
   for (auto [key, element] : object) {
-    if (key == "shadow") {
-      if (element.get_bool().get(fields.shadow)) return std::nullopt;
+    if (key == "shadow" || key == "purge") {
+      if (element.get_bool().get(key == "shadow" ? fields.shadow : fields.purge)) return std::nullopt;
       continue;
     }
     std::string_view text;
@@ -84,7 +84,8 @@ bus::Message ban_change_message(const moderation::BanChange& change) {
   nostr::append_json_string(out, moderation::ban_type_name(change.ban.type));
   out.append(",\"value\":");
   nostr::append_json_string(out, change.ban.value);
-  out.append(",\"shadow\":").append(change.ban.shadow ? "true" : "false").push_back('}');
+  out.append(",\"shadow\":").append(change.ban.shadow ? "true" : "false");
+  out.append(",\"purge\":").append(change.ban.purge ? "true" : "false").push_back('}');
   return bus::Message(std::move(out));
 }
 
@@ -107,6 +108,7 @@ std::optional<moderation::BanChange> read_ban_message(std::string_view payload) 
   change.ban.type = *type;
   change.ban.value = std::string(fields->value);
   change.ban.shadow = fields->shadow;
+  change.ban.purge = fields->purge;
   return change;
 }
 
@@ -115,27 +117,39 @@ bool apply_ban_message(processor::BanList& list, std::string_view payload) {
   return change && apply_ban_change(list, *change);
 }
 
-std::optional<nostr::Bytes32> taken_down_id(const moderation::BanChange& change) {
-  if (!change.banned || change.ban.type != moderation::BanType::kEvent) return std::nullopt;
-  return nostr::parse_hex_lower<32>(change.ban.value);
+Takedown takedown_for(const moderation::BanChange& change) {
+  Takedown takedown;
+  if (!change.banned) return takedown;
+  auto key = nostr::parse_hex_lower<32>(change.ban.value);
+  if (!key) return takedown;
+  if (change.ban.type == moderation::BanType::kEvent) takedown.ids.push_back(*key);
+  if (change.ban.type == moderation::BanType::kPubkey && change.ban.purge) takedown.authors.push_back(*key);
+  return takedown;
 }
 
-std::vector<nostr::Bytes32> banned_event_ids(const std::vector<moderation::Ban>& bans) {
-  std::vector<nostr::Bytes32> ids;
+Takedown takedown_for(const std::vector<moderation::Ban>& bans) {
+  Takedown all;
   for (const auto& ban : bans) {
-    if (auto id = taken_down_id({true, ban})) ids.push_back(*id);
+    auto one = takedown_for(moderation::BanChange{true, ban});
+    all.ids.insert(all.ids.end(), one.ids.begin(), one.ids.end());
+    all.authors.insert(all.authors.end(), one.authors.begin(), one.authors.end());
   }
-  return ids;
+  return all;
 }
 
-void take_down_events(store::BatchWriter& writer, std::vector<nostr::Bytes32> ids) {
-  if (ids.empty()) return;
+void take_down(store::BatchWriter& writer, Takedown takedown) {
+  if (takedown.ids.empty() && takedown.authors.empty()) return;
   // In the writer's order: an event already queued when the ban came is written first, then removed.
-  writer.run_ordered([ids = std::move(ids)](store::EventStore& store) {
+  writer.run_ordered([takedown = std::move(takedown)](store::EventStore& store) {
+    constexpr std::size_t kChunk = 1000;  // events per transaction, so writes are not held up for long
     try {
-      store.erase(ids);
+      store.erase(takedown.ids);
+      for (const auto& author : takedown.authors) {
+        while (store.erase_author(author, kChunk) == kChunk) {
+        }
+      }
     } catch (const std::exception& e) {
-      // The ban stands and refuses the event; the stored copy goes at the next start or re-read.
+      // The ban stands and refuses new events; what is stored goes at the next start or re-read.
       std::cerr << "pleb: taking banned events down failed: " << e.what() << "\n";
     }
   });

@@ -2,7 +2,8 @@
 // How the services' state that the write policy follows travels: moderators' bans (moderation.action)
 // and community membership (user.membership), as the service reports a change, as a bus message, and as
 // applied to the live sets of the write policy. JSON messages:
-//   moderation.action  {"action":"ban"|"unban","type":"pubkey"|"event"|"address","value":"...","shadow":bool}
+//   moderation.action  {"action":"ban"|"unban","type":"pubkey"|"event"|"address","value":"...","shadow":bool,
+//                      "purge":bool}
 //   user.membership    {"action":"join"|"leave","pubkey":"<64 hex>"}
 #include <optional>
 #include <string_view>
@@ -30,13 +31,17 @@ std::optional<moderation::BanChange> read_ban_message(std::string_view payload);
 // False for a message that is not one of the above, or a malformed value.
 bool apply_ban_message(processor::BanList& list, std::string_view payload);
 
-// A ban of an event also takes its stored copy down (where events are stored: `pleb serve`, `pleb
-// processor`): the id to remove for a change, and the ids of every event ban (at start and at each
-// re-read, for a takedown that failed or whose message was missed).
-std::optional<nostr::Bytes32> taken_down_id(const moderation::BanChange& change);
-std::vector<nostr::Bytes32> banned_event_ids(const std::vector<moderation::Ban>& bans);
+// Where events are stored (`pleb serve`, `pleb processor`) a ban of an event takes its stored copy down,
+// and a purging ban of a pubkey every event of the author: for a change, and for every ban (at start and
+// at each re-read, for a takedown that failed, whose message was missed, or events that slipped in).
+struct Takedown {
+  std::vector<nostr::Bytes32> ids;
+  std::vector<nostr::Bytes32> authors;
+};
+Takedown takedown_for(const moderation::BanChange& change);
+Takedown takedown_for(const std::vector<moderation::Ban>& bans);
 // Removes them from the store after every event the writer already queued.
-void take_down_events(store::BatchWriter& writer, std::vector<nostr::Bytes32> ids);
+void take_down(store::BatchWriter& writer, Takedown takedown);
 bool apply_membership_message(processor::MemberSet& members, std::string_view payload);
 
 // Gauges: the live bans by type, the live members.

@@ -120,6 +120,9 @@ class EventStore {
   // Returns how many of the ids were stored. Throws std::runtime_error when storage fails: then
   // nothing was removed. From the writer thread (BatchWriter::run_ordered), like write().
   virtual std::size_t erase(std::span<const nostr::Bytes32> ids) = 0;
+  // The same for up to `limit` events of one author (a ban that purges): call again until it returns
+  // less than `limit`, so no transaction holds the write lock for long.
+  virtual std::size_t erase_author(const nostr::Bytes32& pubkey, std::size_t limit) = 0;
 
   // Readiness: storage is open and a write transaction can be started.
   virtual bool writable() = 0;

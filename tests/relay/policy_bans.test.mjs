@@ -44,7 +44,7 @@ test('a moderator bans an author, an event and an address; the open connection s
 
   const made = await ban(relay, moderator, { type: 'pubkey', value: nip19.npubEncode(author.pubkey), reason: 'spam' })
   assert.deepEqual({ ...made, banned_at: 0 },
-    { type: 'pubkey', value: author.pubkey, shadow: false, reason: 'spam', banned_by: moderator.pubkey, banned_at: 0 })
+        { type: 'pubkey', value: author.pubkey, shadow: false, purge: false, reason: 'spam', banned_by: moderator.pubkey, banned_at: 0 })
   assert.ok(Math.abs(made.banned_at - Date.now() / 1000) < 60)
   const refused = sign(author, { content: 'after the ban' })
   assert.deepEqual(await client.publish(refused), ['OK', refused.id, false, 'blocked: this author is banned from this relay'])
@@ -142,4 +142,31 @@ test('banning a stored event takes it down: it is no longer served, counted or f
   await unban(relay, moderator, 'event', spam.id)
   assert.deepEqual(await served(client, spam.id), [])
   assert.deepEqual(await client.publish(spam), ['OK', spam.id, true, ''])
+})
+
+test('a purging author ban takes every stored event of the author down, and keeps the ban after a restart', async (t) => {
+  const moderator = newKey(), spammer = newKey(), bystander = newKey()
+  const config = `[api]\nadmins = ["${moderator.pubkey}"]\n`
+  const relay = await startRelay({ config })
+  t.after(() => relay.stop())
+  const client = await Client.connect(relay.url)
+  t.after(() => client.close())
+  for (let i = 0; i < 5; i++) assert.equal((await client.publish(sign(spammer, { content: `spam ${i}` })))[2], true)
+  assert.equal((await client.publish(sign(spammer, { kind: 0, content: '{"name":"spammer"}' })))[2], true)
+  const mention = sign(bystander, { content: 'who is this?', tags: [['p', spammer.pubkey]] })
+  assert.equal((await client.publish(mention))[2], true)
+  assert.equal((await client.query('before', { authors: [spammer.pubkey] })).length, 6)
+
+  const made = await ban(relay, moderator, { type: 'pubkey', value: spammer.pubkey, purge: true })
+  assert.equal(made.purge, true)
+  let left = -1
+  for (let i = 0; i < 100 && left !== 0; i++) {
+    left = (await client.query('after' + i, { authors: [spammer.pubkey] })).length
+    if (left !== 0) await new Promise(resolve => setTimeout(resolve, 50))
+  }
+  assert.equal(left, 0, "the author's events were not taken down")
+  // Others' events stay, also those that mention the author.
+  assert.deepEqual((await client.query('mentions', { '#p': [spammer.pubkey] })).map(e => e.id), [mention.id])
+  const listed = await (await call(relay, moderator, 'GET', '/api/v1/moderation/bans?type=pubkey')).json()
+  assert.deepEqual(listed.bans.map(b => [b.value, b.purge]), [[spammer.pubkey, true]])
 })

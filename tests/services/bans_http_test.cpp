@@ -130,6 +130,7 @@ TEST_P(BansHttpTest, BansAreMadeListedAndLiftedOnce) {
   EXPECT_EQ(json_field(made.body, "type"), "pubkey");
   EXPECT_EQ(json_field(made.body, "value"), hex_of(2));  // the npub, stored as hex
   EXPECT_EQ(json_field(made.body, "shadow"), "true");
+  EXPECT_EQ(json_field(made.body, "purge"), "false");
   EXPECT_EQ(json_field(made.body, "reason"), "spam");
   EXPECT_EQ(json_field(made.body, "banned_by"), admin_.pubkey_hex);
   EXPECT_NEAR(std::stoll(json_field(made.body, "banned_at")), api::testing::unix_now(), 60);
@@ -204,7 +205,10 @@ TEST_P(BansHttpTest, EveryBadFieldIsRefusedWithTheReason) {
       {R"({"type":"pubkey","value":")" + key + R"(","reason":")" + std::string(501, 'x') + "\"}", 422,
        R"("reason" is at most 500 bytes)"},
       {R"({"type":"pubkey","value":")" + key + R"(","until":1})", 422,
-       R"(unknown field "until" (type, value, reason, shadow))"},
+       R"(unknown field "until" (type, value, reason, shadow, purge))"},
+      {R"({"type":"pubkey","value":")" + key + R"(","purge":1})", 422, R"("purge" must be true or false)"},
+      {R"({"type":"address","value":"203.0.113.7","purge":true})", 422,
+       "only a pubkey ban can purge (an event ban always takes the event down)"},
       {R"({"type":"pubkey","value":"ABCDEF"})", 422, "a pubkey is 64 lowercase hex characters or an npub"},
       {R"({"type":"pubkey","value":")" + std::string(64, 'A') + "\"}", 422,
        "a pubkey is 64 lowercase hex characters or an npub"},

@@ -46,6 +46,9 @@ class GatedStore : public EventStore {
   }
   std::size_t purge_expired(std::int64_t now) override { return inner_.purge_expired(now); }
   std::size_t erase(std::span<const nostr::Bytes32> ids) override { return inner_.erase(ids); }
+  std::size_t erase_author(const nostr::Bytes32& pubkey, std::size_t limit) override {
+    return inner_.erase_author(pubkey, limit);
+  }
   bool writable() override { return inner_.writable(); }
 
   void close_gate() {

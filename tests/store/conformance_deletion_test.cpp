@@ -225,5 +225,21 @@ TEST_P(StoreDeletion, EraseTakesEventsDownEverywhere) {
   EXPECT_EQ(store_->erase(std::vector<nostr::Bytes32>{}), 0u);
 }
 
+TEST_P(StoreDeletion, EraseAuthorTakesTheirEventsDownInChunks) {
+  for (int i = 0; i < 5; ++i) put_ok(make_event(kAlice, 1, kNow - 10 - i, {{"t", "purged"}}));
+  put_ok(make_event(kAlice, 30023, kNow - 5, {{"d", "post"}}));
+  Event mallorys = make_event(kMallory, 1, kNow - 3, {{"p", hex(kAlice)}});
+  put_ok(mallorys);
+  EXPECT_EQ(store_->erase_author(kAlice, 4), 4u);
+  EXPECT_EQ(store_->erase_author(kAlice, 4), 2u);  // fewer than the limit: done
+  EXPECT_EQ(store_->erase_author(kAlice, 4), 0u);
+  EXPECT_TRUE(query(F().authors({kAlice})).empty());
+  EXPECT_TRUE(query(F().tag('t', {"purged"})).empty());
+  EXPECT_EQ(query_ids(F().tag('p', {hex(kAlice)})), std::vector{mallorys.id});  // others' mentions stay
+  put_ok(make_event(kAlice, 30023, kNow - 50, {{"d", "post"}}));                // its address is free
+  reopen();
+  EXPECT_EQ(store_->count({F().authors({kAlice})}, kNow), 1u);
+}
+
 }  // namespace
 }  // namespace pleb::store::testing

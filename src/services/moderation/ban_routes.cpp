@@ -29,8 +29,8 @@ BanType type_named(std::string_view name, unsigned status) {
   throw ApiError{status, status == 422 ? "Unprocessable Content" : "Bad Request", std::move(detail)};
 }
 
-// {"type": "pubkey"|"event"|"address", "value": "...", "reason": "...", "shadow": bool}; the moderator and
-// the time are the request's.
+// {"type": "pubkey"|"event"|"address", "value": "...", "reason": "...", "shadow": bool, "purge": bool}; the
+// moderator and the time are the request's.
 Ban parse_ban_body(std::string_view body) {
   if (body.empty())
     throw ApiError{400, "Bad Request", "the request body is empty; a JSON object is expected"};
@@ -63,9 +63,11 @@ Ban parse_ban_body(std::string_view body) {
       }
     } else if (key == "shadow") {
       if (element.get_bool().get(ban.shadow)) throw invalid("\"shadow\" must be true or false");
+    } else if (key == "purge") {
+      if (element.get_bool().get(ban.purge)) throw invalid("\"purge\" must be true or false");
     } else {
       std::string detail = "unknown field \"";
-      detail.append(key).append("\" (type, value, reason, shadow)");
+      detail.append(key).append("\" (type, value, reason, shadow, purge)");
       throw invalid(std::move(detail));
     }
   }
@@ -73,6 +75,8 @@ Ban parse_ban_body(std::string_view body) {
   if (!value_text) throw invalid("missing \"value\"");
   ban.type = type_named(*type_text, 422);
   if (ban.shadow && ban.type != BanType::kPubkey) throw invalid("only a pubkey can be shadow-banned");
+  if (ban.purge && ban.type != BanType::kPubkey)
+    throw invalid("only a pubkey ban can purge (an event ban always takes the event down)");
   std::string problem;
   auto value = canonical_ban_value(ban.type, *value_text, problem);
   if (!value) throw invalid(std::move(problem));
@@ -106,6 +110,7 @@ std::string ban_json(const Ban& ban) {
   out.append(",\"value\":");
   nostr::append_json_string(out, ban.value);
   out.append(",\"shadow\":").append(ban.shadow ? "true" : "false");
+  out.append(",\"purge\":").append(ban.purge ? "true" : "false");
   out.append(",\"reason\":");
   nostr::append_json_string(out, ban.reason);
   out.append(",\"banned_by\":\"");

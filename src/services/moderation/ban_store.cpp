@@ -9,12 +9,13 @@ namespace {
 using soci::into;
 using soci::use;
 
-constexpr const char* kColumns = "SELECT type, value, shadow, reason, banned_by, banned_at FROM bans ";
+constexpr const char* kColumns = "SELECT type, value, shadow, reason, banned_by, banned_at, purge FROM bans ";
 
 struct Row {
   std::string type, value, reason, banned_by;
   int shadow = 0;
   long long banned_at = 0;
+  int purge = 0;
 
   template <typename... Uses>
   soci::statement prepare(soci::session& sql, const std::string& query, Uses&&... uses) {
@@ -25,6 +26,7 @@ struct Row {
     st.exchange(into(reason));
     st.exchange(into(banned_by));
     st.exchange(into(banned_at));
+    st.exchange(into(purge));
     (st.exchange(std::forward<Uses>(uses)), ...);
     st.alloc();
     st.prepare(query);
@@ -35,7 +37,7 @@ struct Row {
     auto kind = ban_type_from_name(type);
     auto moderator = nostr::parse_hex_lower<32>(banned_by);
     if (!kind || !moderator) return std::nullopt;  // written by this service only; never malformed
-    return Ban{*kind, value, shadow != 0, reason, *moderator, banned_at};
+    return Ban{*kind, value, shadow != 0, reason, *moderator, banned_at, purge != 0};
   }
 };
 
@@ -74,14 +76,14 @@ BanStore::BanStore(store::ServiceDb& db) : db_(db) {
 bool BanStore::insert(const Ban& ban) {
   std::string id = nostr::to_hex(ban_key(ban.type, ban.value)), type(ban_type_name(ban.type));
   std::string value = ban.value, reason = ban.reason, by = nostr::to_hex(ban.banned_by);
-  int shadow = ban.shadow ? 1 : 0;
+  int shadow = ban.shadow ? 1 : 0, purge = ban.purge ? 1 : 0;
   long long at = ban.banned_at;
   return db_.write([&](soci::session& sql) {
     soci::statement st =
-        (sql.prepare << "INSERT INTO bans (id, type, value, shadow, reason, banned_by, banned_at) "
-                        "VALUES (:id, :type, :value, :shadow, :reason, :by, :at) "
+        (sql.prepare << "INSERT INTO bans (id, type, value, shadow, reason, banned_by, banned_at, purge) "
+                        "VALUES (:id, :type, :value, :shadow, :reason, :by, :at, :purge) "
                         "ON CONFLICT DO NOTHING",
-         use(id), use(type), use(value), use(shadow), use(reason), use(by), use(at));
+         use(id), use(type), use(value), use(shadow), use(reason), use(by), use(at), use(purge));
     st.execute(true);
     return st.get_affected_rows() > 0;
   });

@@ -21,6 +21,8 @@ struct Ban {
   std::string reason;
   nostr::Bytes32 banned_by{};  // the moderator
   std::int64_t banned_at = 0;
+  // Pubkeys only: the author's stored events are taken down too, and again whenever some are found.
+  bool purge = false;
 };
 
 // The fixed-size key a ban pages by: SHA-256 of "type:value".

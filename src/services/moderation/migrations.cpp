@@ -40,6 +40,11 @@ const std::vector<store::Migration>& moderation_migrations() {
            " UNIQUE (type, value))",
            "CREATE INDEX bans_in_order ON bans (banned_at, id)",
        }},
+      {3,
+       "bans that purge the author's stored events",
+       {
+           "ALTER TABLE bans ADD COLUMN purge INTEGER NOT NULL DEFAULT 0 CHECK (purge IN (0, 1))",
+       }},
   };
   return migrations;
 }

@@ -129,6 +129,26 @@ std::size_t EventWriter::erase(std::span<const nostr::Bytes32> ids) {
   return removed;
 }
 
+std::size_t EventWriter::erase_author(const nostr::Bytes32& pubkey, std::size_t limit) {
+  // The author's index keys are pubkey, created_at, serial: collect the serials first, since removing
+  // deletes keys under the cursor.
+  std::vector<std::uint64_t> serials;
+  {
+    Cursor cursor(txn_, dbis_.pubkey);
+    Key prefix;
+    prefix.append(pubkey);
+    MDB_val key = prefix.val();
+    for (bool more = cursor.move(key, MDB_SET_RANGE); more && serials.size() < limit;
+         more = cursor.move(key, MDB_NEXT)) {
+      if (key.mv_size < 40 || std::memcmp(key.mv_data, pubkey.data(), 32) != 0) break;
+      serials.push_back(load_be64(as_bytes(key) + key.mv_size - 8));
+    }
+  }
+  std::size_t removed = 0;
+  for (auto serial : serials) removed += remove(serial) ? 1 : 0;
+  return removed;
+}
+
 bool EventWriter::remove(std::uint64_t serial) {
   MDB_val value;
   RecordHeader header;

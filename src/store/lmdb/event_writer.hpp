@@ -25,6 +25,7 @@ class EventWriter {
   std::size_t purge_expired(std::int64_t now);
   // Removes the stored events with these ids; returns how many there were.
   std::size_t erase(std::span<const nostr::Bytes32> ids);
+  std::size_t erase_author(const nostr::Bytes32& pubkey, std::size_t limit);
   // Persists the serial counter; call once before committing.
   void finish();
 

@@ -83,6 +83,14 @@ class LmdbStore final : public EventStore {
     }
   }
 
+  std::size_t erase_author(const nostr::Bytes32& pubkey, std::size_t limit) override {
+    try {
+      return removing([&](EventWriter& writer) { return writer.erase_author(pubkey, limit); });
+    } catch (const std::exception& e) {
+      throw std::runtime_error("cannot take events down: " + describe_failure(e));
+    }
+  }
+
   bool writable() override {
     std::lock_guard lock(write_mutex_);
     try {

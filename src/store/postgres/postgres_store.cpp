@@ -99,20 +99,14 @@ class PostgresStore final : public EventStore {
       if (!listed.empty()) listed.push_back(',');
       pg::append_bytea(listed, id);
     }
-    const std::string sql = pg::removal_sql(
-        "SELECT created_at, event_id FROM event_ids WHERE event_id IN (" + listed + ")", options_.tag_index);
-    std::lock_guard lock(write_mutex_);
-    try {
-      return writer_.with_connection([&](pqxx::connection& connection) {
-        pqxx::work txn(connection);
-        txn.exec("SELECT pg_advisory_xact_lock(" + std::to_string(pg::kWriteLock) + ")");
-        auto removed = txn.exec1(sql)[0].as<std::size_t>();
-        txn.commit();
-        return removed;
-      });
-    } catch (const std::exception& e) {
-      throw std::runtime_error("cannot take events down: " + describe_failure(e));
-    }
+    return removing("SELECT created_at, event_id FROM event_ids WHERE event_id IN (" + listed + ")");
+  }
+
+  std::size_t erase_author(const nostr::Bytes32& pubkey, std::size_t limit) override {
+    std::string source = "SELECT created_at, event_id FROM events WHERE pubkey = ";
+    pg::append_bytea(source, pubkey);
+    source.append(" LIMIT ").append(std::to_string(limit));
+    return removing(source);
   }
 
   std::size_t purge_expired(std::int64_t now) override {
@@ -154,6 +148,23 @@ class PostgresStore final : public EventStore {
   }
 
  private:
+  // Removes the events `source` selects (created_at, event_id) in one transaction; how many there were.
+  std::size_t removing(const std::string& source) {
+    const std::string sql = pg::removal_sql(source, options_.tag_index);
+    std::lock_guard lock(write_mutex_);
+    try {
+      return writer_.with_connection([&](pqxx::connection& connection) {
+        pqxx::work txn(connection);
+        txn.exec("SELECT pg_advisory_xact_lock(" + std::to_string(pg::kWriteLock) + ")");
+        auto removed = txn.exec1(sql)[0].as<std::size_t>();
+        txn.commit();
+        return removed;
+      });
+    } catch (const std::exception& e) {
+      throw std::runtime_error("cannot take events down: " + describe_failure(e));
+    }
+  }
+
   void ensure_partitions(pqxx::connection& connection, std::int64_t now) {
     pg::ensure_partitions(connection, now, options_.partition_months_ahead);
     partitions_checked_for_ = pg::month_start(now);
