@@ -178,3 +178,19 @@ test('banning a stored event through pleb api takes its copy down from PostgreSQ
   await community.restartProcessor()
   assert.ok(await eventually(async () => (await storedIds()).length === 0 || undefined, 15000, 100), 'the new processor did not take it down')
 })
+
+test('a purging pubkey ban through pleb api takes the author\'s events down from PostgreSQL', async (t) => {
+  const moderator = newKey(), spammer = newKey(), other = newKey()
+  const community = await startCommunity(t, adminConfig(moderator))
+  for (let i = 0; i < 3; i++) assert.equal((await community.client.publish(sign(spammer, { content: `spam ${i}` })))[2], true)
+  const kept = sign(other, { content: 'not spam', tags: [['p', spammer.pubkey]] })
+  assert.equal((await community.client.publish(kept))[2], true)
+  const countOf = async key => Number((await sql(`SELECT count(*) FROM events WHERE pubkey = '\\x${key.pubkey}'`))[0][0])
+  assert.equal(await countOf(spammer), 3)
+
+  const made = await call(community.api, moderator, 'POST', '/api/v1/moderation/bans', { type: 'pubkey', value: spammer.pubkey, purge: true })
+  assert.equal(made.status, 201, await made.text())
+  assert.ok(await eventually(async () => (await countOf(spammer)) === 0 || undefined, 15000, 100), 'the processor did not purge the author')
+  assert.equal(await countOf(other), 1)
+  assert.ok(await answerSoon(community.client, spammer, blocked), 'the purged author was not banned')
+})
