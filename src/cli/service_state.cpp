@@ -140,13 +140,19 @@ Takedown takedown_for(const std::vector<moderation::Ban>& bans) {
 void take_down(store::BatchWriter& writer, Takedown takedown) {
   if (takedown.ids.empty() && takedown.authors.empty()) return;
   // In the writer's order: an event already queued when the ban came is written first, then removed.
-  writer.run_ordered([takedown = std::move(takedown)](store::EventStore& store) {
-    constexpr std::size_t kChunk = 1000;  // events per transaction, so writes are not held up for long
+  writer.run_ordered([&writer, takedown = std::move(takedown)](store::EventStore& store) mutable {
+    constexpr std::size_t kChunk = 1000;  // events per transaction
     try {
       store.erase(takedown.ids);
-      for (const auto& author : takedown.authors) {
-        while (store.erase_author(author, kChunk) == kChunk) {
+      takedown.ids.clear();
+      while (!takedown.authors.empty()) {
+        if (store.erase_author(takedown.authors.back(), kChunk) == kChunk) {
+          // More to go: queue the rest behind the events that arrived meanwhile, so a large purge
+          // never holds up ingestion for longer than one chunk.
+          take_down(writer, std::move(takedown));
+          return;
         }
+        takedown.authors.pop_back();
       }
     } catch (const std::exception& e) {
       // The ban stands and refuses new events; what is stored goes at the next start or re-read.
