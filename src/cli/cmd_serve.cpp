@@ -13,6 +13,7 @@
 #include "cli/writer_metrics.hpp"
 #include "metrics/exposition.hpp"
 #include "relay/relay.hpp"
+#include "services/moderation/hold_worker.hpp"
 #include "services/moderation/moderation_service.hpp"
 #include "services/moderation/sweeper.hpp"
 #include "store/batch_writer.hpp"
@@ -93,13 +94,17 @@ void serve(const ServeFlags& flags) {
   take_down(writer, takedown_for(bans));  // a takedown that failed before the last stop
   live_members->replace(api.member_pubkeys());
   std::unique_ptr<moderation::AdmitSweeper> admit_sweeper;
+  std::unique_ptr<moderation::HoldWorker> hold_worker;
   RelayHost host;
   if (auto* moderation = api.moderation()) {
     std::int64_t admit_after = trust->hold_admit_after_seconds;
-    host.on_relay = [moderation, admit_after, &admit_sweeper](relay::Relay& relay) {
-      relay.set_hold_sink([moderation](const nostr::Event& event, std::string_view reason) {
-        return moderation->hold(event, reason);
-      });
+    hold_worker = std::make_unique<moderation::HoldWorker>(*moderation);
+    host.on_relay = [moderation, admit_after, &admit_sweeper,
+                     worker = hold_worker.get()](relay::Relay& relay) {
+      relay.set_hold_sink(
+          [worker](const nostr::Event& event, std::string_view reason, relay::Relay::HoldDone done) {
+            worker->hold(event, std::string(reason), std::move(done));
+          });
       moderation->set_admitter([&relay](nostr::Event event, moderation::AdmitDone done) {
         relay.admit(std::move(event), std::move(done));
       });
@@ -107,7 +112,8 @@ void serve(const ServeFlags& flags) {
         admit_sweeper = std::make_unique<moderation::AdmitSweeper>(*moderation, admit_after);
     };
     // Before the writer stops and the relay goes: nothing is admitted after.
-    host.on_stop = [moderation, &admit_sweeper] {
+    host.on_stop = [moderation, &admit_sweeper, worker = hold_worker.get()] {
+      worker->stop();  // answers the holds that wait while their connections are still open
       if (admit_sweeper) admit_sweeper->stop();
       moderation->set_admitter({});
     };

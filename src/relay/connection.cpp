@@ -207,6 +207,19 @@ void Connection::handle_event(nostr::Event event) {
   conclude_event(std::move(event), std::move(decision), source, arrived);
 }
 
+void Connection::answer_hold(const std::string& id, const std::string& refusal,
+                             std::chrono::steady_clock::time_point arrived) {
+  auto& stats = relay_->stats();
+  if (refusal.empty()) {
+    ++stats.events_held;
+    send(nostr::ok_message(id, true, "held for moderation"));
+  } else {
+    stats.count_rejection(refusal);
+    send(nostr::ok_message(id, false, refusal));
+  }
+  stats.event_duration.observe(seconds_since(arrived));
+}
+
 void Connection::conclude_event(nostr::Event event, processor::Decision decision,
                                 const processor::EventSource& source,
                                 std::chrono::steady_clock::time_point arrived) {
@@ -219,17 +232,14 @@ void Connection::conclude_event(nostr::Event event, processor::Decision decision
     return;
   }
   if (decision.verdict == processor::Verdict::kHold) {
-    // Kept apart for moderators: not stored with the others, not sent to anyone until approved.
+    // Kept apart for moderators: not stored with the others, not sent to anyone until approved. The
+    // answer comes back to this strand once the hold is written.
     const auto& sink = relay_->hold_sink();
-    std::string refusal = sink ? sink(event, decision.reason) : decision.message;
-    if (refusal.empty()) {
-      ++stats.events_held;
-      send(nostr::ok_message(id, true, "held for moderation"));
-    } else {
-      stats.count_rejection(refusal);
-      send(nostr::ok_message(id, false, refusal));
-    }
-    stats.event_duration.observe(seconds_since(arrived));
+    if (!sink) return answer_hold(id, decision.message, arrived);
+    sink(event, decision.reason, [self = shared_from_this(), id, arrived](std::string refusal) {
+      self->socket_->post(
+          [self, id, arrived, refusal = std::move(refusal)] { self->answer_hold(id, refusal, arrived); });
+    });
     return;
   }
   if (decision.verdict == processor::Verdict::kShadowReject) {

@@ -41,6 +41,9 @@ class Connection : public http::MessageSink,
   // The tail of an EVENT once the write policy decided (inline, or later for asynchronous stages).
   void conclude_event(nostr::Event event, processor::Decision decision, const processor::EventSource& source,
                       std::chrono::steady_clock::time_point arrived);
+  // OK for an event the write policy held: "held for moderation", or the refusal.
+  void answer_hold(const std::string& id, const std::string& refusal,
+                   std::chrono::steady_clock::time_point arrived);
   void handle_req(nostr::ReqMessage request);
   void handle_count(nostr::CountMessage request);
   std::uint64_t count_visible(std::vector<nostr::Filter>& filters, bool restricted, std::int64_t now);

@@ -68,11 +68,12 @@ class Relay : public http::WebSocketHandler, public std::enable_shared_from_this
   using StoredListener = std::function<void(const nostr::Event&)>;
   void set_stored_listener(StoredListener listener) { stored_listener_ = std::move(listener); }
   const StoredListener& stored_listener() const { return stored_listener_; }
-  // Where events the pipeline holds for moderators go (`pleb serve`): answers an empty string when the
+  // Where events the pipeline holds for moderators go (`pleb serve`): called on the connection's I/O
+  // thread, it must not wait on a disk; `done` runs once, on any thread, with an empty string when the
   // event is kept (its author is told `OK true`), else the refusal with its NIP-01 prefix. Without a
-  // sink a hold is refused with the stage's message. Called on the connection's I/O thread. Set before
-  // the server starts.
-  using HoldSink = std::function<std::string(const nostr::Event&, std::string_view reason)>;
+  // sink a hold is refused with the stage's message. Set before the server starts.
+  using HoldDone = std::function<void(std::string refusal)>;
+  using HoldSink = std::function<void(const nostr::Event&, std::string_view reason, HoldDone done)>;
   void set_hold_sink(HoldSink sink) { hold_sink_ = std::move(sink); }
   const HoldSink& hold_sink() const { return hold_sink_; }
   // Writes an event that skipped the pipeline (a moderator approved it) exactly as an accepted EVENT

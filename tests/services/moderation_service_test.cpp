@@ -3,10 +3,13 @@
 // back), and the automatic admission skips authors a moderator rejected.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <mutex>
 #include <vector>
 
 #include "nostr/event.hpp"
 #include "scratch_db.hpp"
+#include "services/moderation/hold_worker.hpp"
 #include "services/moderation/moderation_service.hpp"
 
 namespace pleb::moderation {
@@ -148,6 +151,57 @@ TEST_P(ModerationServiceTest, AdmitsDueEventsExceptFromRejectedAuthors) {
   auto page = moderation.list(10, "", problem);
   ASSERT_EQ(page->events.size(), 1u);
   EXPECT_EQ(page->events[0].id, note(2, 3).id);
+}
+
+// Holds leave the I/O threads: the worker writes them in order and answers each once, refuses at once
+// past its bound, and on stop answers what waits and refuses what comes later.
+TEST_P(ModerationServiceTest, TheHoldWorkerWritesInOrderAndAnswersEachOnce) {
+  auto db = scratch().open();
+  ModerationService moderation(*db, ModerationConfig{3});
+  std::mutex mutex;
+  std::vector<std::pair<int, std::string>> answers;
+  auto done = [&](int n) {
+    return [&, n](std::string refusal) {
+      std::lock_guard lock(mutex);
+      answers.emplace_back(n, std::move(refusal));
+    };
+  };
+  {
+    HoldWorker worker(moderation, 1000);
+    for (int i = 1; i <= 5; ++i) worker.hold(note(1, static_cast<std::uint8_t>(i)), "untrusted", done(i));
+    worker.stop();
+    worker.hold(note(1, 9), "untrusted", done(9));  // after stop: refused at once
+  }
+  ASSERT_EQ(answers.size(), 6u);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(answers[i], std::make_pair(i + 1, std::string()));
+  EXPECT_TRUE(answers[3].second.starts_with("rate-limited: the moderation queue is full"));  // max_held 3
+  EXPECT_EQ(answers[5].first, 9);
+  EXPECT_EQ(answers[5].second, "error: the relay is shutting down; try again later");
+  Result problem;
+  EXPECT_EQ(moderation.list(10, "", problem)->events.size(), 3u);
+}
+
+TEST_P(ModerationServiceTest, TheHoldWorkerRefusesPastItsBound) {
+  auto db = scratch().open();
+  ModerationService moderation(*db, ModerationConfig{100});
+  std::atomic<int> kept{0}, refused{0};
+  {
+    HoldWorker worker(moderation, 1);
+    // However the worker keeps up, at most one waits: of many at once some may be refused, and each
+    // is answered exactly once.
+    for (int i = 1; i <= 50; ++i) {
+      worker.hold(note(2, static_cast<std::uint8_t>(i)), "untrusted", [&](std::string refusal) {
+        if (refusal.empty()) {
+          ++kept;
+        } else {
+          EXPECT_EQ(refusal, "rate-limited: too many events wait to be held for moderation; try again later");
+          ++refused;
+        }
+      });
+    }
+  }
+  EXPECT_EQ(kept + refused, 50);
+  EXPECT_GE(kept.load(), 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ModerationServiceTest,
