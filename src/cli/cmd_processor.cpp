@@ -96,8 +96,10 @@ void run_processor(ProcessorFlags& flags) {
   if (config.policy.nip05_required) {
     throw UsageError("config: [policy] nip05_required needs the user service, which runs in pleb serve");
   }
-  FollowedPolicyState followed(flags.followed, config.api, flags.urls.store, **bus,
-                               [&writer](Takedown takedown) { take_down(writer, std::move(takedown)); });
+  auto takedowns = std::make_shared<TakedownStats>();
+  FollowedPolicyState followed(
+      flags.followed, config.api, flags.urls.store, **bus,
+      [&writer, takedowns](Takedown takedown) { take_down(writer, std::move(takedown), takedowns); });
   auto complete_policy = [&followed](processor::PolicyConfig& policy) { followed.complete(policy); };
   complete_policy(config.policy);
   // The web of trust reads follow lists from the store, at start and whenever its members change.
@@ -128,6 +130,7 @@ void run_processor(ProcessorFlags& flags) {
           metrics::TextWriter out;
           write_processor_metrics(ingest.stats(), writer, *current_pipeline(), out);
           followed.write_metrics(out);
+          write_takedown_metrics(*takedowns, out);
           return http::HttpResponse{200, std::string(metrics::kContentType), out.take(), {}};
         }
         return http::problem_response(404, "Not Found", "no such resource");

@@ -81,9 +81,10 @@ void serve(const ServeFlags& flags) {
   // Bans and members change in this process's services and take effect on the next event, without a reload.
   auto live_bans = std::make_shared<processor::BanList>();
   auto live_members = std::make_shared<processor::MemberSet>();
-  backends.on_ban_change = [live_bans, &writer](const moderation::BanChange& change) {
+  auto takedowns = std::make_shared<TakedownStats>();
+  backends.on_ban_change = [live_bans, &writer, takedowns](const moderation::BanChange& change) {
     apply_ban_change(*live_bans, change);
-    take_down(writer, takedown_for(change));
+    take_down(writer, takedown_for(change), takedowns);
   };
   backends.on_membership = [live_members](const nostr::Bytes32& pubkey, bool member) {
     apply_membership(*live_members, pubkey, member);
@@ -91,7 +92,7 @@ void serve(const ServeFlags& flags) {
   ApiStack api(config.api, config.data_dir, std::move(backends));
   auto bans = api.bans();
   live_bans->replace(ban_entries(bans));
-  take_down(writer, takedown_for(bans));  // a takedown that failed before the last stop
+  take_down(writer, takedown_for(bans), takedowns);  // a takedown that failed before the last stop
   live_members->replace(api.member_pubkeys());
   std::unique_ptr<moderation::AdmitSweeper> admit_sweeper;
   std::unique_ptr<moderation::HoldWorker> hold_worker;
@@ -127,9 +128,10 @@ void serve(const ServeFlags& flags) {
   host.on_stored = [&api](const nostr::Event& event) {
     if (event.kind == 0) api.on_stored_event(event);
   };
-  host.extra_metrics = [&writer, live_bans, live_members](metrics::TextWriter& out) {
+  host.extra_metrics = [&writer, live_bans, live_members, takedowns](metrics::TextWriter& out) {
     write_writer_metrics(writer, out);
     write_live_policy_metrics(*live_bans, *live_members, out);
+    write_takedown_metrics(*takedowns, out);
   };
   host.storage_description = "data in " + config.data_dir;
   run_relay_host(config, flags.config, *store, writer, host);

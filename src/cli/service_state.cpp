@@ -137,24 +137,27 @@ Takedown takedown_for(const std::vector<moderation::Ban>& bans) {
   return all;
 }
 
-void take_down(store::BatchWriter& writer, Takedown takedown) {
+void take_down(store::BatchWriter& writer, Takedown takedown, std::shared_ptr<TakedownStats> stats) {
   if (takedown.ids.empty() && takedown.authors.empty()) return;
   // In the writer's order: an event already queued when the ban came is written first, then removed.
-  writer.run_ordered([&writer, takedown = std::move(takedown)](store::EventStore& store) mutable {
+  writer.run_ordered([&writer, takedown = std::move(takedown), stats](store::EventStore& store) mutable {
     constexpr std::size_t kChunk = 1000;  // events per transaction
     try {
-      store.erase(takedown.ids);
+      stats->events += store.erase(takedown.ids);
       takedown.ids.clear();
       while (!takedown.authors.empty()) {
-        if (store.erase_author(takedown.authors.back(), kChunk) == kChunk) {
+        std::size_t erased = store.erase_author(takedown.authors.back(), kChunk);
+        stats->events += erased;
+        if (erased == kChunk) {
           // More to go: queue the rest behind the events that arrived meanwhile, so a large purge
           // never holds up ingestion for longer than one chunk.
-          take_down(writer, std::move(takedown));
+          take_down(writer, std::move(takedown), stats);
           return;
         }
         takedown.authors.pop_back();
       }
     } catch (const std::exception& e) {
+      ++stats->failures;
       // The ban stands and refuses new events; what is stored goes at the next start or re-read.
       std::cerr << "pleb: taking banned events down failed: " << e.what() << "\n";
     }
@@ -181,6 +184,15 @@ void write_live_policy_metrics(const processor::BanList& bans, const processor::
   out.family("pleb_live_members",
              "Community members the write policy knows (the user service's and the admins).", "gauge");
   out.sample("pleb_live_members", static_cast<std::uint64_t>(members.snapshot()->size()));
+}
+
+void write_takedown_metrics(const TakedownStats& stats, metrics::TextWriter& out) {
+  out.family("pleb_moderation_taken_down_total",
+             "Stored events removed because a moderator banned them or purged their author.", "counter");
+  out.sample("pleb_moderation_taken_down_total", stats.events.load(std::memory_order_relaxed));
+  out.family("pleb_moderation_takedown_failures_total",
+             "Takedowns the store refused (retried at the next start or re-read).", "counter");
+  out.sample("pleb_moderation_takedown_failures_total", stats.failures.load(std::memory_order_relaxed));
 }
 
 }  // namespace pleb::cli

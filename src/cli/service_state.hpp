@@ -5,6 +5,8 @@
 //   moderation.action  {"action":"ban"|"unban","type":"pubkey"|"event"|"address","value":"...","shadow":bool,
 //                      "purge":bool}
 //   user.membership    {"action":"join"|"leave","pubkey":"<64 hex>"}
+#include <atomic>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -40,8 +42,14 @@ struct Takedown {
 };
 Takedown takedown_for(const moderation::BanChange& change);
 Takedown takedown_for(const std::vector<moderation::Ban>& bans);
+// Events that bans took out of the store in this process, and takedowns that failed (for /metrics).
+struct TakedownStats {
+  std::atomic<std::uint64_t> events{0};
+  std::atomic<std::uint64_t> failures{0};
+};
 // Removes them from the store after every event the writer already queued.
-void take_down(store::BatchWriter& writer, Takedown takedown);
+void take_down(store::BatchWriter& writer, Takedown takedown, std::shared_ptr<TakedownStats> stats);
+void write_takedown_metrics(const TakedownStats& stats, metrics::TextWriter& out);
 bool apply_membership_message(processor::MemberSet& members, std::string_view payload);
 
 // Gauges: the live bans by type, the live members.

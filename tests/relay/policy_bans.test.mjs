@@ -171,7 +171,10 @@ test('a purging author ban takes every stored event of the author down, and keep
     left = (await client.nextOf('COUNT', 'after' + i))[2].count
     if (left !== 0) await new Promise(resolve => setTimeout(resolve, 50))
   }
-  assert.equal(left, 0, "the author's events were not taken down")
+    assert.equal(left, 0, "the author's events were not taken down")
+  const metrics = await (await fetch(relay.http + '/metrics')).text()
+  assert.match(metrics, /pleb_moderation_taken_down_total 2050\n/)
+  assert.match(metrics, /pleb_moderation_takedown_failures_total 0\n/)
   // Others' events stay, also those that mention the author.
   assert.deepEqual((await client.query('mentions', { '#p': [spammer.pubkey] })).map(e => e.id), [mention.id])
   const listed = await (await call(relay, moderator, 'GET', '/api/v1/moderation/bans?type=pubkey')).json()

@@ -166,7 +166,9 @@ test('banning a stored event through pleb api takes its copy down from PostgreSQ
 
   const made = await call(community.api, moderator, 'POST', '/api/v1/moderation/bans', { type: 'event', value: spam.id })
   assert.equal(made.status, 201, await made.text())
-  assert.ok(await eventually(async () => (await storedIds()).length === 1 || undefined, 15000, 100), 'the processor did not take it down')
+    assert.ok(await eventually(async () => (await storedIds()).length === 1 || undefined, 15000, 100), 'the processor did not take it down')
+  const metrics = await (await fetch(`http://127.0.0.1:${community.processor.port}/metrics`)).text()
+  assert.match(metrics, /pleb_moderation_taken_down_total 1\n/)
   assert.deepEqual(await storedIds(), [other.id])
   assert.deepEqual(await community.client.query('q1', { ids: [spam.id] }), [])
 
