@@ -22,7 +22,7 @@ void add_followed_policy_options(CLI::App& command, FollowedPolicyFlags& flags) 
 }
 
 FollowedPolicyState::FollowedPolicyState(const FollowedPolicyFlags& flags, const ApiConfig& api,
-                                         const std::string& store_url, bus::Bus& bus, TakeDown take_down) {
+                                         const std::string& store_url, bus::Bus& bus, TakeDown on_takedown) {
   std::string location = flags.services_db;
   if (location.empty()) location = api.database;
   if (location.empty()) location = store_url;
@@ -33,16 +33,16 @@ FollowedPolicyState::FollowedPolicyState(const FollowedPolicyFlags& flags, const
   bans_ = std::make_unique<moderation::BanService>(*db_);
   std::vector<FollowedState> states;
   states.push_back({"bans", std::string(bus::subjects::moderation_action),
-                    [this, take_down](std::string_view payload) {
+                    [this, on_takedown](std::string_view payload) {
                       auto change = read_ban_message(payload);
                       if (!change || !apply_ban_change(*live_bans_, *change)) return false;
-                      if (take_down) take_down(takedown_for(*change));
+                      if (on_takedown) on_takedown(takedown_for(*change));
                       return true;
                     },
-                    [this, take_down] {
+                    [this, on_takedown] {
                       auto bans = bans_->all();
                       live_bans_->replace(ban_entries(bans));
-                      if (take_down) take_down(takedown_for(bans));
+                      if (on_takedown) on_takedown(takedown_for(bans));
                     }});
   states.push_back(
       {"members", std::string(bus::subjects::user_membership),

@@ -46,7 +46,7 @@ class FollowedPolicyState {
   // Opens the services' database (`flags.services_db`, else `api.database`, else `store_url`), reads both
   // sets and follows the bus. Throws when the database cannot be opened or the bus refuses a subscription.
   FollowedPolicyState(const FollowedPolicyFlags& flags, const ApiConfig& api, const std::string& store_url,
-                      bus::Bus& bus, TakeDown take_down = {});
+                      bus::Bus& bus, TakeDown on_takedown = {});
   ~FollowedPolicyState();
   FollowedPolicyState(const FollowedPolicyState&) = delete;
   FollowedPolicyState& operator=(const FollowedPolicyState&) = delete;

@@ -16,12 +16,10 @@ std::optional<KeysetPosition> decode_keyset_cursor(std::string_view cursor) {
   if (dot == std::string_view::npos) return std::nullopt;
   KeysetPosition position;
   auto digits = cursor.substr(0, dot);
-  // Only what the encoder writes: no sign, no leading zero, so one position has one cursor.
-  if (digits.empty() || digits.front() == '+' || (digits.size() > 1 && digits.front() == '0') ||
-      digits.starts_with("-0"))
-    return std::nullopt;
   auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), position.time);
   if (error != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
+  // Only what the encoder writes (no leading zero, no "-0"), so one position has one cursor.
+  if (std::to_string(position.time) != digits) return std::nullopt;
   auto key = nostr::parse_hex_lower<32>(cursor.substr(dot + 1));
   if (!key) return std::nullopt;
   position.key = *key;

@@ -86,10 +86,10 @@ void BatchWriter::run() {
   std::vector<Pending> batch;
   std::vector<nostr::Event> events;
   std::size_t previous_batch = 0;
-  Task task;
   for (;;) {
     batch.clear();
     events.clear();
+    Task task;
     {
       std::unique_lock lock(mutex_);
       // Found idle: whatever came before was not a backlog any more, so nothing lingers for it.
@@ -124,7 +124,6 @@ void BatchWriter::run() {
         task(store_);
       } catch (...) {
       }
-      task = nullptr;
       continue;
     }
     events.reserve(batch.size());

@@ -76,19 +76,11 @@ class LmdbStore final : public EventStore {
 
   std::size_t erase(std::span<const nostr::Bytes32> ids) override {
     if (ids.empty()) return 0;
-    try {
-      return removing([ids](EventWriter& writer) { return writer.erase(ids); });
-    } catch (const std::exception& e) {
-      throw std::runtime_error("cannot take events down: " + describe_failure(e));
-    }
+    return removing([ids](EventWriter& writer) { return writer.erase(ids); });
   }
 
   std::size_t erase_author(const nostr::Bytes32& pubkey, std::size_t limit) override {
-    try {
-      return removing([&](EventWriter& writer) { return writer.erase_author(pubkey, limit); });
-    } catch (const std::exception& e) {
-      throw std::runtime_error("cannot take events down: " + describe_failure(e));
-    }
+    return removing([&](EventWriter& writer) { return writer.erase_author(pubkey, limit); });
   }
 
   bool writable() override {
@@ -103,15 +95,20 @@ class LmdbStore final : public EventStore {
 
  private:
   // Runs `remove` in a write transaction of its own and commits; returns how many events it removed.
+  // Throws std::runtime_error when storage fails (nothing was removed).
   template <typename Remove>
   std::size_t removing(Remove remove) {
     std::lock_guard lock(write_mutex_);
-    Txn txn(db_->env.get(), 0);
-    EventWriter writer(txn.get(), db_->dbis, scratch_);
-    std::size_t removed = remove(writer);
-    writer.finish();
-    txn.commit();
-    return removed;
+    try {
+      Txn txn(db_->env.get(), 0);
+      EventWriter writer(txn.get(), db_->dbis, scratch_);
+      std::size_t removed = remove(writer);
+      writer.finish();
+      txn.commit();
+      return removed;
+    } catch (const std::exception& e) {
+      throw std::runtime_error("cannot remove events: " + describe_failure(e));
+    }
   }
 
   std::shared_ptr<Database> db_;

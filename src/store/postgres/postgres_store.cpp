@@ -110,22 +110,14 @@ class PostgresStore final : public EventStore {
   }
 
   std::size_t purge_expired(std::int64_t now) override {
-    std::lock_guard lock(write_mutex_);
-    const std::string sql =
-        pg::removal_sql("SELECT created_at, event_id FROM events WHERE expiration <= " + std::to_string(now) +
-                            " LIMIT " + std::to_string(kPurgeChunk),
-                        options_.tag_index);
+    const std::string source =
+        "SELECT created_at, event_id FROM events WHERE expiration <= " + std::to_string(now) + " LIMIT " +
+        std::to_string(kPurgeChunk);
     std::size_t removed = 0;
     try {
       // Chunks in their own transactions, so that the write lock is never held for long.
       for (;;) {
-        std::size_t chunk = writer_.with_connection([&](pqxx::connection& connection) {
-          pqxx::work txn(connection);
-          txn.exec("SELECT pg_advisory_xact_lock(" + std::to_string(pg::kWriteLock) + ")");
-          auto n = txn.exec1(sql)[0].as<std::size_t>();
-          txn.commit();
-          return n;
-        });
+        std::size_t chunk = removing(source);
         removed += chunk;
         if (chunk < kPurgeChunk) break;
       }
@@ -161,7 +153,7 @@ class PostgresStore final : public EventStore {
         return removed;
       });
     } catch (const std::exception& e) {
-      throw std::runtime_error("cannot take events down: " + describe_failure(e));
+      throw std::runtime_error("cannot remove events: " + describe_failure(e));
     }
   }
 
