@@ -174,9 +174,9 @@ test('SIGTERM: acknowledged events are kept, connections get a clean close, exit
     })
     for (const e of events) c.send(['EVENT', e])
     await new Promise(r => setTimeout(r, 50))
-    const exit = await relay.stop({ keepData: true })
+        const exit = await relay.stop({ keepData: true })
     const closed = await c.closed
-    assert.equal(exit.code, 0)
+        assert.equal(exit.code, 0, relay.log())
     assert.equal(closed.code, 1000)
     assert.ok(acknowledged.length > 0)
     const again = await startRelay({ dataDir })
@@ -190,3 +190,38 @@ test('SIGTERM: acknowledged events are kept, connections get a clean close, exit
     rmSync(dataDir, { recursive: true, force: true })
   }
 })
+
+// A burst's replies leave the relay gathered into few writes (the OKs of one commit, a subscriber's live
+// events): every frame must still arrive whole, once, and be readable with and without compression,
+// with control frames (a ping's pong) in among them.
+for (const perMessageDeflate of [false, true]) {
+  test(`a pipelined burst gets every OK whole and once, pings answered among them (deflate: ${perMessageDeflate})`, async () => {
+    const relay = await startRelay()
+    try {
+      const c = await Client.connect(relay.url, { perMessageDeflate })
+      const watcher = await Client.connect(relay.url, { perMessageDeflate })
+      const key = newKey()
+      watcher.send(['REQ', 'live', { authors: [key.pubkey], limit: 0 }])
+      await watcher.nextOf('EOSE', 'live')
+      const events = Array.from({ length: 1500 }, (_, i) => sign(key, { content: `burst ${i} ` + 'x'.repeat(i % 300) }))
+      const pong = new Promise(resolve => c.ws.once('pong', data => resolve(String(data))))
+      events.forEach((e, i) => {
+        c.send(['EVENT', e])
+        if (i === 700) c.ws.ping('among the OKs')
+      })
+      const oks = await Promise.all(events.map(e => c.nextOf('OK', e.id, 20000)))
+      assert.ok(oks.every(m => m[2] === true), JSON.stringify(oks.find(m => m[2] !== true)))
+      assert.equal(await pong, 'among the OKs')
+      const live = await Promise.all(events.map(e => watcher.next(m => m[0] === 'EVENT' && m[2].id === e.id, 20000)))
+      assert.deepEqual(live.map(m => m[2].content), events.map(e => e.content))
+      assert.deepEqual(await c.quiet(m => m[0] === 'OK'), [], 'no OK twice')
+      const stored = await c.query('all', { authors: [key.pubkey], limit: 5000 })
+      assert.equal(stored.length, events.length)
+            c.ws.close(1000)
+      watcher.close()
+      assert.equal((await c.closed).code, 1000)
+    } finally {
+      await relay.stop()
+    }
+  })
+}

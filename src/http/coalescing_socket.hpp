@@ -1,0 +1,206 @@
+#pragma once
+// The layer under a WebSocket stream that turns a run of small frames into one system call. A relay's
+// busiest writes are small and come in bursts on one connection: the OKs of a committed batch, the live
+// events of a busy subscription. Beast writes each message with its own send(); while the connection
+// is corked, this layer instead copies each frame into one buffer and reports it written at once, and
+// uncorking sends the whole buffer in one write. Uncorked with nothing buffered, a write goes straight
+// to the socket, as without the layer.
+//
+// Included only by server.cpp, like the rest of Beast's server side.
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <memory>
+#include <string>
+#include <utility>
+
+namespace pleb::http {
+
+class CoalescingSocket {
+ public:
+  using socket_type = boost::asio::ip::tcp::socket;
+  using executor_type = socket_type::executor_type;
+  using next_layer_type = socket_type;
+  using error_code = boost::system::error_code;
+
+  // Past this many buffered bytes a corked connection sends what it has without waiting to uncork,
+  // and a write beyond twice as much waits for the socket: the buffer stays bounded.
+  static constexpr std::size_t kFlushBytes = 16 * 1024;
+
+  explicit CoalescingSocket(socket_type socket) : socket_(std::move(socket)) {}
+
+  executor_type get_executor() noexcept { return socket_.get_executor(); }
+  socket_type& next_layer() noexcept { return socket_; }
+  const socket_type& next_layer() const noexcept { return socket_; }
+
+  // Keeps the connection that owns this layer alive while a flush it no longer waits for is in flight.
+  void set_owner(std::weak_ptr<void> owner) { owner_ = std::move(owner); }
+
+  // While corked, frames gather; uncorking sends them. Call only on the connection's strand.
+  void cork() { corked_ = true; }
+  void uncork() {
+    corked_ = false;
+    if (!pending_.empty() && !flushing_) flush();
+  }
+
+    // Completes once everything accepted so far has been handed to the socket (uncorking first).
+  template <class Token>
+  auto async_drain(Token&& token) {
+    return boost::asio::async_initiate<Token, void(error_code)>(
+                [self = this](auto handler) { self->start_drain(std::move(handler)); },
+        token);
+  }
+
+  template <class MutableBuffers, class Token>
+  auto async_read_some(const MutableBuffers& buffers, Token&& token) {
+    return socket_.async_read_some(buffers, std::forward<Token>(token));
+  }
+
+  // Beast has at most one write outstanding on its next layer (its own write lock covers data and
+  // control frames), so a single waiting handler suffices.
+  template <class ConstBuffers, class Token>
+  auto async_write_some(const ConstBuffers& buffers, Token&& token) {
+    return boost::asio::async_initiate<Token, void(error_code, std::size_t)>(
+        [self = this](auto handler, const ConstBuffers& data) { self->start_write(data, std::move(handler)); }, token,
+        buffers);
+  }
+
+  private:
+  template <class H>
+  void start_drain(H handler) {
+    corked_ = false;
+    if (pending_.empty() && !flushing_) {
+      boost::asio::post(get_executor(), boost::asio::append(std::move(handler), failed_));
+      return;
+    }
+    drained_ = DrainHandler(std::move(handler), get_executor());
+    if (!flushing_) flush();
+  }
+
+  // A stored completion handler, posted once with its results. (Asio's any_completion_handler in this
+  // Boost wraps itself recursively when moved from an lvalue, so the erasure is our own.)
+  template <class... Args>
+  class Stored {
+   public:
+    Stored() = default;
+    template <class H>
+    Stored(H handler, executor_type executor)
+        : call_(std::make_unique<Of<H>>(std::move(handler), std::move(executor))) {}
+    explicit operator bool() const { return call_ != nullptr; }
+    void post(Args... args) {
+      auto call = std::move(call_);
+      call->post(args...);
+    }
+
+   private:
+    struct Base {
+      virtual ~Base() = default;
+      virtual void post(Args... args) = 0;
+    };
+    template <class H>
+    struct Of final : Base {
+      Of(H h, executor_type e) : handler(std::move(h)), executor(std::move(e)) {}
+      void post(Args... args) override {
+        boost::asio::post(executor, boost::asio::append(std::move(handler), args...));
+      }
+      H handler;
+      executor_type executor;
+    };
+    std::unique_ptr<Base> call_;
+  };
+  using Handler = Stored<error_code, std::size_t>;
+  using DrainHandler = Stored<error_code>;
+
+
+  template <class ConstBuffers, class H>
+  void start_write(const ConstBuffers& data, H handler) {
+    namespace net = boost::asio;
+    if (failed_) {
+      net::post(get_executor(), net::append(std::move(handler), failed_, std::size_t{0}));
+      return;
+    }
+    if (!corked_ && pending_.empty() && !flushing_) {
+      socket_.async_write_some(data, std::move(handler));
+      return;
+    }
+    const std::size_t size = net::buffer_size(data);
+    append(data);
+    if (corked_ && pending_.size() <= 2 * kFlushBytes) {
+      net::post(get_executor(), net::append(std::move(handler), error_code{}, size));
+      if (!flushing_ && pending_.size() >= kFlushBytes) flush();
+      return;
+    }
+    // Uncorked behind buffered frames, or the buffer is full: answered once these bytes are sent.
+    waiting_ = Handler(std::move(handler), get_executor());
+    waiting_size_ = size;
+    waiting_in_flight_ = false;
+    if (!flushing_) flush();
+  }
+
+  template <class ConstBuffers>
+  void append(const ConstBuffers& data) {
+    for (auto it = boost::asio::buffer_sequence_begin(data); it != boost::asio::buffer_sequence_end(data);
+         ++it) {
+      boost::asio::const_buffer part(*it);
+      pending_.append(static_cast<const char*>(part.data()), part.size());
+    }
+  }
+
+  void flush() {
+    namespace net = boost::asio;
+    flushing_ = true;
+    in_flight_.swap(pending_);
+    pending_.clear();
+    if (waiting_) waiting_in_flight_ = true;
+    net::async_write(socket_, net::buffer(in_flight_),
+                     [this, keep = owner_.lock()](error_code ec, std::size_t) { on_flushed(ec); });
+  }
+
+  void on_flushed(error_code ec) {
+    namespace net = boost::asio;
+    flushing_ = false;
+    in_flight_.clear();
+    if (in_flight_.capacity() > 4 * kFlushBytes) in_flight_.shrink_to_fit();
+    if (ec) {
+      failed_ = ec;
+      pending_.clear();
+    }
+        if (waiting_ && (waiting_in_flight_ || failed_)) {
+      waiting_.post(failed_, failed_ ? 0 : waiting_size_);
+    }
+    if (!pending_.empty() && (waiting_ || drained_ || !corked_ || pending_.size() >= kFlushBytes)) {
+      flush();
+    } else if (drained_ && pending_.empty()) {
+      drained_.post(failed_);
+    }
+  }
+
+  socket_type socket_;
+  std::weak_ptr<void> owner_;
+  std::string pending_;    // frames accepted and not yet handed to the socket
+  std::string in_flight_;  // frames the socket is writing
+    Handler waiting_;
+  DrainHandler drained_;
+
+  std::size_t waiting_size_ = 0;
+  bool waiting_in_flight_ = false;
+  bool corked_ = false;
+  bool flushing_ = false;
+  error_code failed_;
+};
+
+// Beast closes a WebSocket by tearing down its next layer, possibly right after a close frame that a
+// corked connection only buffered: what was accepted is sent first.
+inline void teardown(boost::beast::role_type role, CoalescingSocket& socket, boost::system::error_code& ec) {
+  boost::beast::websocket::teardown(role, socket.next_layer(), ec);
+}
+
+template <class Handler>
+void async_teardown(boost::beast::role_type role, CoalescingSocket& socket, Handler&& handler) {
+  socket.async_drain([role, &socket, handler = std::forward<Handler>(handler)](boost::system::error_code) mutable {
+    boost::beast::websocket::async_teardown(role, socket.next_layer(), std::move(handler));
+  });
+}
+
+}  // namespace pleb::http
