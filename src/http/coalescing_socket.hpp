@@ -44,12 +44,11 @@ class CoalescingSocket {
     if (!pending_.empty() && !flushing_) flush();
   }
 
-    // Completes once everything accepted so far has been handed to the socket (uncorking first).
+  // Completes once everything accepted so far has been handed to the socket (uncorking first).
   template <class Token>
   auto async_drain(Token&& token) {
     return boost::asio::async_initiate<Token, void(error_code)>(
-                [self = this](auto handler) { self->start_drain(std::move(handler)); },
-        token);
+        [self = this](auto handler) { self->start_drain(std::move(handler)); }, token);
   }
 
   template <class MutableBuffers, class Token>
@@ -62,11 +61,13 @@ class CoalescingSocket {
   template <class ConstBuffers, class Token>
   auto async_write_some(const ConstBuffers& buffers, Token&& token) {
     return boost::asio::async_initiate<Token, void(error_code, std::size_t)>(
-        [self = this](auto handler, const ConstBuffers& data) { self->start_write(data, std::move(handler)); }, token,
-        buffers);
+        [self = this](auto handler, const ConstBuffers& data) {
+          self->start_write(data, std::move(handler));
+        },
+        token, buffers);
   }
 
-  private:
+ private:
   template <class H>
   void start_drain(H handler) {
     corked_ = false;
@@ -111,7 +112,6 @@ class CoalescingSocket {
   };
   using Handler = Stored<error_code, std::size_t>;
   using DrainHandler = Stored<error_code>;
-
 
   template <class ConstBuffers, class H>
   void start_write(const ConstBuffers& data, H handler) {
@@ -166,7 +166,7 @@ class CoalescingSocket {
       failed_ = ec;
       pending_.clear();
     }
-        if (waiting_ && (waiting_in_flight_ || failed_)) {
+    if (waiting_ && (waiting_in_flight_ || failed_)) {
       waiting_.post(failed_, failed_ ? 0 : waiting_size_);
     }
     if (!pending_.empty() && (waiting_ || drained_ || !corked_ || pending_.size() >= kFlushBytes)) {
@@ -180,7 +180,7 @@ class CoalescingSocket {
   std::weak_ptr<void> owner_;
   std::string pending_;    // frames accepted and not yet handed to the socket
   std::string in_flight_;  // frames the socket is writing
-    Handler waiting_;
+  Handler waiting_;
   DrainHandler drained_;
 
   std::size_t waiting_size_ = 0;
@@ -198,9 +198,10 @@ inline void teardown(boost::beast::role_type role, CoalescingSocket& socket, boo
 
 template <class Handler>
 void async_teardown(boost::beast::role_type role, CoalescingSocket& socket, Handler&& handler) {
-  socket.async_drain([role, &socket, handler = std::forward<Handler>(handler)](boost::system::error_code) mutable {
-    boost::beast::websocket::async_teardown(role, socket.next_layer(), std::move(handler));
-  });
+  socket.async_drain(
+      [role, &socket, handler = std::forward<Handler>(handler)](boost::system::error_code) mutable {
+        boost::beast::websocket::async_teardown(role, socket.next_layer(), std::move(handler));
+      });
 }
 
 }  // namespace pleb::http

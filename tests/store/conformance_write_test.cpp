@@ -159,6 +159,27 @@ TEST_P(StoreWrite, ReplacementRemovesTheOldVersionFromEveryIndex) {
   EXPECT_EQ(query_ids(F().since(kNow - 20).until(kNow - 20)), std::vector<nostr::Bytes32>{});
 }
 
+// The same within one batch, where the old version's index entries and id were never committed (the
+// LMDB store puts them at the end of the batch, in key order).
+TEST_P(StoreWrite, ReplacementWithinOneBatchLeavesNoIndexEntryBehind) {
+  Event v1 = make_event(kAlice, 3, kNow - 20, {{"p", hex(kBob)}, {"t", "old"}});
+  Event v2 = make_event(kAlice, 3, kNow - 10, {{"p", hex(pubkey_of(3))}});
+  Event note = make_event(kAlice, 1, kNow - 15, {{"t", "old"}});
+  Event deletion = make_event(kAlice, 5, kNow - 5, {e_tag(note)});
+  auto results = put_all({v1, note, v2, deletion});
+  for (const auto& result : results) EXPECT_EQ(result.status, WriteStatus::kStored);
+  EXPECT_TRUE(query(F().tag('t', {"old"})).empty());
+  EXPECT_TRUE(query(F().tag('p', {hex(kBob)})).empty());
+  EXPECT_TRUE(query(F().ids({v1.id, note.id})).empty());
+  EXPECT_EQ(query_ids(F().kinds({3})), std::vector{v2.id});
+  EXPECT_EQ(query_ids(F().authors({kAlice}).kinds({1, 3})), std::vector{v2.id});
+  EXPECT_EQ(query_ids(F().since(kNow - 20).until(kNow - 11)), std::vector<nostr::Bytes32>{});
+  EXPECT_EQ(store_->count({F()}, kNow), 2u);
+  auto again = put_all({v1, note});
+  EXPECT_EQ(again[0].status, WriteStatus::kSuperseded);
+  EXPECT_EQ(again[1].status, WriteStatus::kDeleted);
+}
+
 TEST_P(StoreWrite, ReplaceableTieGoesToTheLowestId) {
   Event a = make_event(kAlice, 0, kNow, {}, "a");
   Event b = make_event(kAlice, 0, kNow, {}, "b");

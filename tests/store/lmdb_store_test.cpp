@@ -177,7 +177,10 @@ TEST_F(LmdbStoreTest, RemovalLeavesNoIndexEntryBehind) {
                                {{"t", "x"}, {"t", "x"}, {"p", hex(bob)}, {"title", "long name"}, {"e"}}));
   }
   store->write(notes, kNow);
+  // Deleted in the batch it arrives in: its index entries were never committed.
+  Event short_lived = make_event(alice, 1, kNow - 35, {{"t", "gone"}, {"p", hex(bob)}});
   std::vector<Event> batch = {
+      short_lived,
       make_event(alice, 0, kNow - 50, {{"p", hex(bob)}}),
       make_event(alice, 0, kNow - 40, {{"t", "profile"}}),  // replaces the one above
       make_event(alice, 30023, kNow - 50, {{"d", "post"}, {"t", "x"}}),
@@ -186,7 +189,8 @@ TEST_F(LmdbStoreTest, RemovalLeavesNoIndexEntryBehind) {
       make_event(alice, 5, kNow - 30,
                  {{"a", std::string("30023:").append(hex(alice)).append(":post")},
                   e_tag(notes[1]),
-                  e_tag(notes[2])}),
+                  e_tag(notes[2]),
+                  e_tag(short_lived)}),
       make_event(bob, 1, kNow - 10, {{"expiration", std::to_string(kNow + 10)}, {"t", "soon"}}),
       make_event(bob, 1, kNow - 10, {{"expiration", std::to_string(kNow + 1000)}, {"t", "later"}}),
   };

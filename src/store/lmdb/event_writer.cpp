@@ -1,5 +1,6 @@
 #include "store/lmdb/event_writer.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <vector>
@@ -43,13 +44,32 @@ EventWriter::EventWriter(MDB_txn* txn, const Dbis& dbis, std::string& scratch)
   Cursor cursor(txn_, dbis_.events);
   MDB_val key;
   if (cursor.move(key, value, MDB_LAST)) next_serial_ = std::max(next_serial_, read_u64(key) + 1);
+  first_serial_ = next_serial_;
 }
 
 void EventWriter::finish() {
+  std::sort(pending_.begin(), pending_.end(), [](const PendingEntry& a, const PendingEntry& b) {
+    return a.dbi != b.dbi ? a.dbi < b.dbi : a.key.view() < b.key.view();
+  });
+  for (const auto& entry : pending_) {
+    // Every secondary key ends in the event's serial.
+    if (!removed_in_batch_.empty() &&
+        removed_in_batch_.contains(load_be64(entry.key.data() + entry.key.size() - 8))) {
+      continue;
+    }
+    put(txn_, entry.dbi, entry.key.val(), kEmpty);
+  }
+  pending_.clear();
+  removed_in_batch_.clear();
+  std::vector<std::pair<nostr::Bytes32, std::uint64_t>> ids(pending_ids_.begin(), pending_ids_.end());
+  pending_ids_.clear();
+  std::sort(ids.begin(), ids.end());
+  for (const auto& [id, serial] : ids) put(txn_, dbis_.ids, to_val(id.data(), id.size()), serial_val(serial));
   put(txn_, dbis_.meta, to_val(kNextSerialKey), serial_val(next_serial_));
 }
 
 std::uint64_t EventWriter::find_serial(const nostr::Bytes32& id) {
+  if (auto pending = pending_ids_.find(id); pending != pending_ids_.end()) return pending->second;
   MDB_val value;
   if (!get(txn_, dbis_.ids, to_val(id.data(), id.size()), value)) return 0;
   return read_u64(value);
@@ -110,9 +130,11 @@ void EventWriter::insert(const nostr::Event& event, std::int64_t expiration, con
   scratch_.clear();
   encode_record(event, expiration, scratch_);
   put(txn_, dbis_.events, serial_val(serial), to_val(scratch_), MDB_APPEND);
-  put(txn_, dbis_.ids, to_val(event.id.data(), event.id.size()), serial_val(serial));
+  pending_ids_.emplace(event.id, serial);
   for_each_index_entry(dbis_, {event.pubkey, event.created_at, event.kind, event.tags, serial},
-                       [&](MDB_dbi dbi, const Key& key) { put(txn_, dbi, key.val(), kEmpty); });
+                       [&](MDB_dbi dbi, const Key& key) {
+                         pending_.push_back({dbi, key});
+                       });
   if (address) put(txn_, dbis_.address, address->val(), serial_val(serial));
   if (expiration != RecordHeader::kNoExpiration) {
     Key k;
@@ -160,9 +182,17 @@ bool EventWriter::remove(std::uint64_t serial) {
   static const std::vector<nostr::Tag> kNoTags;
   const std::vector<nostr::Tag>& tags = parsed ? parsed->tags : kNoTags;
 
-  for_each_index_entry(dbis_, {header.pubkey, header.created_at, header.kind, tags, serial},
-                       [&](MDB_dbi dbi, const Key& key) { del(txn_, dbi, key.val()); });
-  del(txn_, dbis_.ids, to_val(header.id.data(), header.id.size()));
+  if (serial >= first_serial_) {
+    removed_in_batch_.insert(serial);  // its entries are still pending
+  } else {
+    for_each_index_entry(dbis_, {header.pubkey, header.created_at, header.kind, tags, serial},
+                         [&](MDB_dbi dbi, const Key& key) { del(txn_, dbi, key.val()); });
+  }
+  if (serial >= first_serial_) {
+    pending_ids_.erase(header.id);
+  } else {
+    del(txn_, dbis_.ids, to_val(header.id.data(), header.id.size()));
+  }
   Key address;
   if (parsed && address_key(header.pubkey, header.kind, nostr::d_tag(*parsed), address)) {
     MDB_val current;
