@@ -35,8 +35,9 @@ std::uint64_t read_u64(const MDB_val& value) {
 
 }  // namespace
 
-EventWriter::EventWriter(MDB_txn* txn, const Dbis& dbis, std::string& scratch)
-    : txn_(txn), dbis_(dbis), scratch_(scratch) {
+EventWriter::EventWriter(MDB_txn* txn, const Dbis& dbis, WriteBuffers& buffers)
+    : txn_(txn), dbis_(dbis), buffers_(buffers) {
+  buffers_.clear();  // what a failed batch left
   MDB_val value;
   if (get(txn_, dbis_.meta, to_val(kNextSerialKey), value))
     next_serial_ = std::max(next_serial_, read_u64(value));
@@ -48,28 +49,26 @@ EventWriter::EventWriter(MDB_txn* txn, const Dbis& dbis, std::string& scratch)
 }
 
 void EventWriter::finish() {
-  std::sort(pending_.begin(), pending_.end(), [](const PendingEntry& a, const PendingEntry& b) {
+  auto& entries = buffers_.entries;
+  std::sort(entries.begin(), entries.end(), [](const WriteBuffers::Entry& a, const WriteBuffers::Entry& b) {
     return a.dbi != b.dbi ? a.dbi < b.dbi : a.key.view() < b.key.view();
   });
-  for (const auto& entry : pending_) {
+  const auto& removed = buffers_.removed;
+  for (const auto& entry : entries) {
     // Every secondary key ends in the event's serial.
-    if (!removed_in_batch_.empty() &&
-        removed_in_batch_.contains(load_be64(entry.key.data() + entry.key.size() - 8))) {
-      continue;
-    }
+    if (!removed.empty() && removed.contains(load_be64(entry.key.data() + entry.key.size() - 8))) continue;
     put(txn_, entry.dbi, entry.key.val(), kEmpty);
   }
-  pending_.clear();
-  removed_in_batch_.clear();
-  std::vector<std::pair<nostr::Bytes32, std::uint64_t>> ids(pending_ids_.begin(), pending_ids_.end());
-  pending_ids_.clear();
+  auto& ids = buffers_.sorted_ids;
+  ids.assign(buffers_.ids.begin(), buffers_.ids.end());
   std::sort(ids.begin(), ids.end());
   for (const auto& [id, serial] : ids) put(txn_, dbis_.ids, to_val(id.data(), id.size()), serial_val(serial));
+  buffers_.clear();
   put(txn_, dbis_.meta, to_val(kNextSerialKey), serial_val(next_serial_));
 }
 
 std::uint64_t EventWriter::find_serial(const nostr::Bytes32& id) {
-  if (auto pending = pending_ids_.find(id); pending != pending_ids_.end()) return pending->second;
+  if (auto pending = buffers_.ids.find(id); pending != buffers_.ids.end()) return pending->second;
   MDB_val value;
   if (!get(txn_, dbis_.ids, to_val(id.data(), id.size()), value)) return 0;
   return read_u64(value);
@@ -127,13 +126,13 @@ bool EventWriter::is_tombstoned(const nostr::Event& event, const Key* address) {
 
 void EventWriter::insert(const nostr::Event& event, std::int64_t expiration, const Key* address) {
   const std::uint64_t serial = next_serial_++;
-  scratch_.clear();
-  encode_record(event, expiration, scratch_);
-  put(txn_, dbis_.events, serial_val(serial), to_val(scratch_), MDB_APPEND);
-  pending_ids_.emplace(event.id, serial);
+  buffers_.record.clear();
+  encode_record(event, expiration, buffers_.record);
+  put(txn_, dbis_.events, serial_val(serial), to_val(buffers_.record), MDB_APPEND);
+  buffers_.ids.emplace(event.id, serial);
   for_each_index_entry(dbis_, {event.pubkey, event.created_at, event.kind, event.tags, serial},
                        [&](MDB_dbi dbi, const Key& key) {
-                         pending_.push_back({dbi, key});
+                         buffers_.entries.push_back({dbi, key});
                        });
   if (address) put(txn_, dbis_.address, address->val(), serial_val(serial));
   if (expiration != RecordHeader::kNoExpiration) {
@@ -183,13 +182,13 @@ bool EventWriter::remove(std::uint64_t serial) {
   const std::vector<nostr::Tag>& tags = parsed ? parsed->tags : kNoTags;
 
   if (serial >= first_serial_) {
-    removed_in_batch_.insert(serial);  // its entries are still pending
+    buffers_.removed.insert(serial);  // its entries are still pending
   } else {
     for_each_index_entry(dbis_, {header.pubkey, header.created_at, header.kind, tags, serial},
                          [&](MDB_dbi dbi, const Key& key) { del(txn_, dbi, key.val()); });
   }
   if (serial >= first_serial_) {
-    pending_ids_.erase(header.id);
+    buffers_.ids.erase(header.id);
   } else {
     del(txn_, dbis_.ids, to_val(header.id.data(), header.id.size()));
   }

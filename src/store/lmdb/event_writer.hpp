@@ -18,10 +18,43 @@
 
 namespace pleb::store::lmdb {
 
+// What a write batch gathers before finish(), owned by the store and reused so that a batch of thousands
+// of events does not allocate (and fault in) its buffers anew.
+//
+// Index entries of the events inserted are put at finish() in key order: each B-tree is then walked once
+// in order instead of once per event at random, which keeps its pages in the cache (docs/BENCHMARKS.md).
+// Secondary entries (created, pubkey, kind, pubkey_kind, tag) are never read during a write; ids are, so
+// lookups by id look in `ids` first.
+struct WriteBuffers {
+  struct Entry {
+    MDB_dbi dbi;
+    Key key;
+  };
+  struct IdHash {
+    std::size_t operator()(const nostr::Bytes32& id) const {
+      std::size_t h;
+      std::memcpy(&h, id.data(), sizeof h);  // ids are hashes already
+      return h;
+    }
+  };
+  std::string record;  // the record being encoded
+  std::vector<Entry> entries;
+  std::unordered_map<nostr::Bytes32, std::uint64_t, IdHash> ids;
+  std::vector<std::pair<nostr::Bytes32, std::uint64_t>> sorted_ids;
+  // Events inserted and removed again in the same batch (replaced, deleted): their entries are dropped.
+  std::unordered_set<std::uint64_t> removed;
+
+  void clear() {
+    entries.clear();
+    ids.clear();
+    sorted_ids.clear();
+    removed.clear();
+  }
+};
+
 class EventWriter {
  public:
-  // `scratch` is a buffer owned by the store, reused so that encoding a record does not allocate.
-  EventWriter(MDB_txn* txn, const Dbis& dbis, std::string& scratch);
+  EventWriter(MDB_txn* txn, const Dbis& dbis, WriteBuffers& buffers);
 
   // Applies the rules to one event; later calls see the effects of earlier ones.
   WriteResult write(const nostr::Event& event, std::int64_t now);
@@ -44,29 +77,9 @@ class EventWriter {
   void delete_by_id(const nostr::Event& deletion, std::string_view hex_id);
   void delete_by_address(const nostr::Event& deletion, std::string_view address);
 
-  // Index entries of the events inserted by this writer, put at finish() in key order: each B-tree is
-  // then walked once in order instead of once per event at random, which keeps its pages in the cache
-  // (docs/BENCHMARKS.md). Secondary entries (created, pubkey, kind, pubkey_kind, tag) are never read
-  // during a write; ids are, so find_serial() looks in pending_ids_ first.
-  struct PendingEntry {
-    MDB_dbi dbi;
-    Key key;
-  };
-  std::vector<PendingEntry> pending_;
-  struct IdHash {
-    std::size_t operator()(const nostr::Bytes32& id) const {
-      std::size_t h;
-      std::memcpy(&h, id.data(), sizeof h);  // ids are hashes already
-      return h;
-    }
-  };
-  std::unordered_map<nostr::Bytes32, std::uint64_t, IdHash> pending_ids_;
-  // Events inserted and removed again by this writer (replaced, deleted): their entries are dropped.
-  std::unordered_set<std::uint64_t> removed_in_batch_;
-
   MDB_txn* txn_;
   const Dbis& dbis_;
-  std::string& scratch_;
+  WriteBuffers& buffers_;
   std::uint64_t next_serial_ = 1;
   std::uint64_t first_serial_ = 1;  // the first serial this writer hands out
 };

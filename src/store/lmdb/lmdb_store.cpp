@@ -40,7 +40,7 @@ class LmdbStore final : public EventStore {
     results.reserve(events.size());
     try {
       Txn txn(db_->env.get(), 0);
-      EventWriter writer(txn.get(), db_->dbis, scratch_);
+      EventWriter writer(txn.get(), db_->dbis, buffers_);
       for (const auto& event : events) results.push_back(writer.write(event, now));
       writer.finish();
       if (before_commit) before_commit(results);
@@ -101,7 +101,7 @@ class LmdbStore final : public EventStore {
     std::lock_guard lock(write_mutex_);
     try {
       Txn txn(db_->env.get(), 0);
-      EventWriter writer(txn.get(), db_->dbis, scratch_);
+      EventWriter writer(txn.get(), db_->dbis, buffers_);
       std::size_t removed = remove(writer);
       writer.finish();
       txn.commit();
@@ -113,7 +113,7 @@ class LmdbStore final : public EventStore {
 
   std::shared_ptr<Database> db_;
   std::mutex write_mutex_;
-  std::string scratch_;  // record encoding buffer, reused across writes (guarded by write_mutex_)
+  lmdb::WriteBuffers buffers_;  // reused across writes (guarded by write_mutex_)
 };
 
 }  // namespace
