@@ -4,6 +4,7 @@
 #include "cli/service_state.hpp"
 #include "cli/service_state_follower.hpp"
 #include "services/moderation/ban_service.hpp"
+#include "services/moderation/takedown_sweeps.hpp"
 #include "services/users/user_service.hpp"
 #include "store/service_db/service_db.hpp"
 
@@ -42,7 +43,7 @@ FollowedPolicyState::FollowedPolicyState(const FollowedPolicyFlags& flags, const
                     [this, on_takedown] {
                       auto bans = bans_->all();
                       live_bans_->replace(ban_entries(bans));
-                      if (on_takedown) on_takedown(takedown_for(bans));
+                      if (on_takedown) on_takedown(takedown_for(sweeps_.next(bans)));
                     }});
   states.push_back(
       {"members", std::string(bus::subjects::user_membership),

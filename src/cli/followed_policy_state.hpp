@@ -15,6 +15,7 @@
 #include "processor/ban_list.hpp"
 #include "processor/member_set.hpp"
 #include "processor/policy_config.hpp"
+#include "services/moderation/takedown_sweeps.hpp"
 
 namespace pleb::store {
 class ServiceDb;
@@ -41,7 +42,8 @@ void add_followed_policy_options(CLI::App& command, FollowedPolicyFlags& flags);
 class FollowedPolicyState {
  public:
   // Where events are stored (`pleb processor`): takes what bans cover down (service_state.hpp), on each
-  // ban message and for every ban at each full read.
+  // ban message, and at full reads for the bans not yet swept three times (takedown_sweeps.hpp):
+  // everything at the first read after start.
   using TakeDown = std::function<void(Takedown takedown)>;
   // Opens the services' database (`flags.services_db`, else `api.database`, else `store_url`), reads both
   // sets and follows the bus. Throws when the database cannot be opened or the bus refuses a subscription.
@@ -60,6 +62,7 @@ class FollowedPolicyState {
   std::unique_ptr<store::ServiceDb> db_;
   std::unique_ptr<users::UserService> users_;
   std::unique_ptr<moderation::BanService> bans_;
+  moderation::TakedownSweeps sweeps_;
   std::shared_ptr<processor::BanList> live_bans_ = std::make_shared<processor::BanList>();
   std::shared_ptr<processor::MemberSet> live_members_ = std::make_shared<processor::MemberSet>();
   std::unique_ptr<ServiceStateFollower> follower_;

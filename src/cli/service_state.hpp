@@ -34,8 +34,9 @@ std::optional<moderation::BanChange> read_ban_message(std::string_view payload);
 bool apply_ban_message(processor::BanList& list, std::string_view payload);
 
 // Where events are stored (`pleb serve`, `pleb processor`) a ban of an event takes its stored copy down,
-// and a purging ban of a pubkey every event of the author: for a change, and for every ban (at start and
-// at each re-read, for a takedown that failed, whose message was missed, or events that slipped in).
+// and a purging ban of a pubkey every event of the author: for a change, and for every ban at start (a
+// takedown that failed, a message that was missed); `pleb processor` also at its first re-reads that see
+// a ban (events that slipped in before every process knew of it).
 struct Takedown {
   std::vector<nostr::Bytes32> ids;
   std::vector<nostr::Bytes32> authors;
