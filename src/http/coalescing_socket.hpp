@@ -17,10 +17,11 @@
 
 namespace pleb::http {
 
+template <class Socket>
 class CoalescingSocket {
  public:
-  using socket_type = boost::asio::ip::tcp::socket;
-  using executor_type = socket_type::executor_type;
+  using socket_type = Socket;
+  using executor_type = typename socket_type::executor_type;
   using next_layer_type = socket_type;
   using error_code = boost::system::error_code;
 
@@ -192,12 +193,13 @@ class CoalescingSocket {
 
 // Beast closes a WebSocket by tearing down its next layer, possibly right after a close frame that a
 // corked connection only buffered: what was accepted is sent first.
-inline void teardown(boost::beast::role_type role, CoalescingSocket& socket, boost::system::error_code& ec) {
+template <class Socket>
+void teardown(boost::beast::role_type role, CoalescingSocket<Socket>& socket, boost::system::error_code& ec) {
   boost::beast::websocket::teardown(role, socket.next_layer(), ec);
 }
 
-template <class Handler>
-void async_teardown(boost::beast::role_type role, CoalescingSocket& socket, Handler&& handler) {
+template <class Socket, class Handler>
+void async_teardown(boost::beast::role_type role, CoalescingSocket<Socket>& socket, Handler&& handler) {
   socket.async_drain(
       [role, &socket, handler = std::forward<Handler>(handler)](boost::system::error_code) mutable {
         boost::beast::websocket::async_teardown(role, socket.next_layer(), std::move(handler));

@@ -48,7 +48,7 @@ TEST(TakedownSweeps, APurgeAddedLaterOrABanLiftedAndMadeAgainIsNewAgain) {
   table[0].purge = true;
   EXPECT_EQ(values(sweeps.next(table)), std::vector<std::string>{"bp"});
 
-    EXPECT_EQ(values(sweeps.next({table[0]})), std::vector<std::string>{"bp"});  // the event ban was lifted...
+  EXPECT_EQ(values(sweeps.next({table[0]})), std::vector<std::string>{"bp"});  // the event ban was lifted...
   EXPECT_EQ(values(sweeps.next(table)), (std::vector<std::string>{"bp", "a"}));  // ...and made again
   EXPECT_EQ(values(sweeps.next(table)), std::vector<std::string>{"a"});
 }
