@@ -271,6 +271,7 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
   // A reader too slow for what it asked for: drop what waits, say why, close, and give it 5 s to go.
   void overflow() {
     overflowed_ = true;
+    if (sink_) sink_->on_overflow();
     while (queue_.size() > (writing_ ? 1u : 0u)) {
       queued_bytes_ -= queue_.back().size();
       queue_.pop_back();

@@ -47,6 +47,8 @@ class MessageSink {
   virtual void on_text(std::string_view message) = 0;
   virtual void on_binary() = 0;
   virtual void on_oversize(std::size_t limit) = 0;
+  // The client read too slowly for what it asked for: the connection is being told and closed.
+  virtual void on_overflow() {}
   virtual void on_close() = 0;
 };
 

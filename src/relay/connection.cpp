@@ -114,6 +114,10 @@ void Connection::on_binary() {
   send(nostr::notice_message("invalid: binary messages are not supported"));
 }
 
+void Connection::on_overflow() {
+  relay_->stats().slow_reader_disconnects.fetch_add(1, std::memory_order_relaxed);
+}
+
 void Connection::on_oversize(std::size_t limit) {
   send(nostr::notice_message("invalid: message is larger than " + std::to_string(limit) + " bytes"));
 }

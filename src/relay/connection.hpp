@@ -22,6 +22,7 @@ class Connection : public http::MessageSink,
   void on_text(std::string_view message) override;
   void on_binary() override;
   void on_oversize(std::size_t limit) override;
+  void on_overflow() override;
   void on_close() override;
   void deliver(std::shared_ptr<const Published> event, std::vector<std::string> subscription_ids) override;
 

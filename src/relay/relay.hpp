@@ -20,6 +20,7 @@
 namespace pleb::relay {
 
 struct RelayStats {
+  std::atomic<std::uint64_t> slow_reader_disconnects{0};
   std::atomic<std::uint64_t> events_received{0};
   std::atomic<std::uint64_t> events_stored{0};
   std::atomic<std::uint64_t> events_ephemeral{0};

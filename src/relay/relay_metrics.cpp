@@ -29,6 +29,9 @@ void Relay::write_metrics(metrics::TextWriter& out) const {
   out.family("nostr_active_subscriptions", "Live subscriptions (after EOSE) across all connections.",
              "gauge");
   out.sample("nostr_active_subscriptions", static_cast<std::uint64_t>(subscriptions_.size()));
+  out.family("nostr_slow_reader_disconnects_total",
+             "Connections closed because the client read too slowly for what it subscribed to.", "counter");
+  out.sample("nostr_slow_reader_disconnects_total", load(stats_.slow_reader_disconnects));
   out.family("nostr_queries_total", "REQ subscriptions started.", "counter");
   out.sample("nostr_queries_total", load(stats_.queries));
   out.family("nostr_count_requests_total", "NIP-45 COUNT requests answered.", "counter");
