@@ -114,6 +114,7 @@ void run_processor(ProcessorFlags& flags) {
   };
   processor::IngestOptions ingest_options;
   ingest_options.seen = make_id_cache();
+  ingest_options.bans = config.policy.live_bans;
   processor::IngestService ingest(**bus, writer, current_pipeline, ingest_options);
 
   http::Server server(

@@ -65,9 +65,11 @@ class IngestTest : public ::testing::Test {
     writer_->stop();
   }
 
-  void start_processor(std::shared_ptr<cache::EventCache> seen = {}) {
+  void start_processor(std::shared_ptr<cache::EventCache> seen = {},
+                       std::shared_ptr<processor::BanList> bans = {}) {
     processor::IngestOptions options;
     options.seen = std::move(seen);
+    options.bans = std::move(bans);
     service_ = std::make_unique<processor::IngestService>(
         *bus_, *writer_, [this] { return pipeline_; }, options);
     ASSERT_TRUE(service_->start());
@@ -214,6 +216,33 @@ TEST_F(IngestTest, TheIdCacheAnswersResentEventsAndForgetsDeletedOnes) {
   EXPECT_FALSE(seen->get(nostr::to_hex(event.id)).has_value());
   auto back = submit(event);
   EXPECT_EQ(back.message.rfind("blocked:", 0), 0u) << back.message;
+  EXPECT_EQ(service_->stats().duplicates_from_cache.load(), 1u);
+}
+
+// A ban made after an event was stored (and its copy taken down): the resend is refused for the ban, not
+// answered `duplicate:` from the cache as if the relay still had it.
+TEST_F(IngestTest, ABannedResendIsAnsweredByTheBanNotTheIdCache) {
+  auto seen = std::make_shared<cache::MemoryEventCache>();
+  auto bans = std::make_shared<processor::BanList>();
+  processor::PolicyConfig policy;
+  policy.live_bans = bans;
+  pipeline_ = processor::build_pipeline(policy);
+  start_processor(seen, bans);
+  auto by_author = signed_event(key_of(4), 1, now(), {}, "author banned later");
+  auto by_id = signed_event(key_of(5), 1, now(), {}, "event banned later");
+  ASSERT_TRUE(submit(by_author).ok());
+  ASSERT_TRUE(submit(by_id).ok());
+  ASSERT_TRUE(bans->ban({processor::BanKind::kPubkey, nostr::to_hex(by_author.pubkey), false}));
+  ASSERT_TRUE(bans->ban({processor::BanKind::kEvent, nostr::to_hex(by_id.id), false}));
+  for (const auto& event : {by_author, by_id}) {
+    auto again = submit(event);
+    EXPECT_EQ(again.message.rfind("blocked:", 0), 0u) << again.message;
+  }
+  EXPECT_EQ(service_->stats().duplicates_from_cache.load(), 0u);
+  // Someone else's resend still gets the cache's answer.
+  auto other = signed_event(key_of(6), 1, now(), {}, "not banned");
+  ASSERT_TRUE(submit(other).ok());
+  EXPECT_EQ(submit(other).message, "duplicate: already have this event");
   EXPECT_EQ(service_->stats().duplicates_from_cache.load(), 1u);
 }
 

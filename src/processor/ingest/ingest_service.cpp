@@ -44,6 +44,12 @@ void IngestService::answer(const bus::Delivery& delivery, bool accepted, std::st
   if (delivery.can_reply()) (void)delivery.reply(encode_verdict(accepted, message));
 }
 
+bool IngestService::banned(const nostr::Event& event) const {
+  if (!options_.bans) return false;
+  const auto& bans = options_.bans->current();
+  return bans.pubkeys.contains(event.pubkey) || bans.event_ids.contains(event.id);
+}
+
 void IngestService::handle(const bus::Delivery& delivery) {
   ++stats_.received;
   if (delivery.attempt() > 1) ++stats_.redelivered;
@@ -56,7 +62,7 @@ void IngestService::handle(const bus::Delivery& delivery) {
   auto received = decode_received(delivery.message(), options_.limits);
   if (!received) return refuse("invalid: " + received.error());
   nostr::Event& event = received->event;
-  if (options_.seen && options_.seen->get(nostr::to_hex(event.id))) {
+  if (options_.seen && !banned(event) && options_.seen->get(nostr::to_hex(event.id))) {
     ++stats_.duplicates_from_cache;
     return refuse(store::default_message(store::WriteStatus::kDuplicate));
   }

@@ -12,6 +12,7 @@
 #include "bus/bus.hpp"
 #include "cache/event_cache.hpp"
 #include "nostr/event.hpp"
+#include "processor/ban_list.hpp"
 #include "processor/write_policy.hpp"
 #include "store/event_writer.hpp"
 
@@ -30,6 +31,10 @@ struct IngestOptions {
   // A stale entry can only turn another refusal (deleted, superseded) into `duplicate:`: the event is
   // refused either way.
   std::shared_ptr<cache::EventCache> seen;
+  // The moderators' live bans: an event whose author or id is banned never gets the cache's answer, so a
+  // banned resend is answered by the write policy (`blocked:`, or a shadow ban's OK) as on a relay that
+  // runs alone, not `duplicate:` as if the relay still kept it. Null: no live bans.
+  std::shared_ptr<const BanList> bans;
 };
 
 struct IngestStats {
@@ -58,6 +63,7 @@ class IngestService {
 
  private:
   void handle(const bus::Delivery& delivery);
+  bool banned(const nostr::Event& event) const;
   void conclude(const bus::Delivery& delivery, nostr::Event event, Decision decision);
   void answer(const bus::Delivery& delivery, bool accepted, std::string_view message);
 
