@@ -28,6 +28,9 @@ class CoalescingSocket {
   // Past this many buffered bytes a corked connection sends what it has without waiting to uncork,
   // and a write beyond twice as much waits for the socket: the buffer stays bounded.
   static constexpr std::size_t kFlushBytes = 16 * 1024;
+  // What a buffer may keep once the connection has nothing to send: a connection that once caught up
+  // with a burst must not hold tens of KiB for the rest of its life (idle connections add up).
+  static constexpr std::size_t kIdleBufferBytes = 2048;
 
   explicit CoalescingSocket(socket_type socket) : socket_(std::move(socket)) {}
 
@@ -161,8 +164,7 @@ class CoalescingSocket {
   void on_flushed(error_code ec) {
     namespace net = boost::asio;
     flushing_ = false;
-    in_flight_.clear();
-    if (in_flight_.capacity() > 4 * kFlushBytes) in_flight_.shrink_to_fit();
+    release(in_flight_);
     if (ec) {
       failed_ = ec;
       pending_.clear();
@@ -175,6 +177,12 @@ class CoalescingSocket {
     } else if (drained_ && pending_.empty()) {
       drained_.post(failed_);
     }
+    if (!flushing_ && pending_.empty()) release(pending_);
+  }
+
+  static void release(std::string& buffer) {
+    buffer.clear();
+    if (buffer.capacity() > kIdleBufferBytes) std::string().swap(buffer);
   }
 
   socket_type socket_;
