@@ -41,7 +41,8 @@ class CoalescingSocket {
   // Keeps the connection that owns this layer alive while a flush it no longer waits for is in flight.
   void set_owner(std::weak_ptr<void> owner) { owner_ = std::move(owner); }
 
-  // While corked, frames gather; uncorking sends them. Call only on the connection's strand.
+  // While corked, frames gather; uncorking sends them. Both are idempotent. Call only on the connection's
+  // strand.
   void cork() { corked_ = true; }
   void uncork() {
     corked_ = false;
@@ -162,7 +163,6 @@ class CoalescingSocket {
   }
 
   void on_flushed(error_code ec) {
-    namespace net = boost::asio;
     flushing_ = false;
     release(in_flight_);
     if (ec) {

@@ -5,9 +5,6 @@
 
 #include "http/coalescing_socket.hpp"
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -292,23 +289,12 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
     if (!writing_) write_next();
   }
 
-  // While frames wait behind the one being written, the socket layer gathers them and sends them in one
-  // write: a connection that fell behind (a burst of live events, many OKs) catches up with one system
-  // call instead of one per frame. Uncorking when the queue empties sends the rest at once, so a lone
-  // frame is never delayed.
-  void cork(bool on) {
-    if (corked_ == on) return;
-    corked_ = on;
-    if (on) {
-      ws_.next_layer().cork();
-    } else {
-      ws_.next_layer().uncork();
-    }
-  }
-
   void write_next() {
     writing_ = true;
-    if (queue_.size() > 1) cork(true);
+    // While frames wait behind the one being written, the socket layer gathers them and sends them in
+    // one write: a connection that fell behind (a burst of live events, many OKs) catches up with one
+    // system call instead of one per frame.
+    if (queue_.size() > 1) ws_.next_layer().cork();
     // The frame being written no longer waits: the bound is on what waits behind it, so a message
     // bigger than the bound (a large event for a small bound) never starves what follows it.
     const OutgoingMessage& message = queue_.front();
@@ -331,7 +317,8 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
       return;  // the pending read fails too and finishes the session
     }
     queue_.pop_front();
-    if (queue_.empty()) cork(false);
+    // Uncorking sends the rest at once, so a lone frame is never delayed.
+    if (queue_.empty()) ws_.next_layer().uncork();
     // A waiter may queue at once (send_on_strand) and so start the next write itself.
     if (!drain_waiters_.empty()) run_drain_waiters();
     if (writing_) return;
@@ -376,7 +363,6 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
   bool closing_ = false;
   bool close_started_ = false;
   bool overflowed_ = false;
-  bool corked_ = false;
   std::unique_ptr<net::steady_timer> deadline_;
   struct DrainWaiter {
     std::size_t below_bytes;

@@ -338,13 +338,13 @@ std::string_view openapi_document() {
           "type": { "$ref": "#/components/schemas/BanType" },
           "value": { "type": "string", "description": "pubkey: 64 lowercase hex characters or an npub; event: hex or a note; address: IPv4 or IPv6" },
           "reason": { "type": "string", "maxLength": 500 },
-                    "shadow": { "type": "boolean", "default": false, "description": "pubkeys only: the author is told OK and nothing is stored" },
+          "shadow": { "type": "boolean", "default": false, "description": "pubkeys only: the author is told OK and nothing is stored" },
           "purge": { "type": "boolean", "default": false, "description": "pubkeys only: the author's stored events are taken down too, now and whenever more are found (an event ban always takes the event down)" }
         }
       },
       "Ban": {
         "type": "object",
-                "required": ["type", "value", "shadow", "purge", "reason", "banned_by", "banned_at"],
+        "required": ["type", "value", "shadow", "purge", "reason", "banned_by", "banned_at"],
         "properties": {
           "type": { "$ref": "#/components/schemas/BanType" },
           "value": { "type": "string", "description": "Canonical: hex for pubkeys and event ids, the address as the relay writes it" },

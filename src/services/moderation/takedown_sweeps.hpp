@@ -6,7 +6,7 @@
 // erase thousands of ids and scan every purged author again for nothing.
 #include <map>
 #include <mutex>
-#include <string>
+#include <utility>
 #include <vector>
 
 #include "services/moderation/ban_store.hpp"
@@ -25,8 +25,9 @@ class TakedownSweeps {
   std::vector<Ban> next(const std::vector<Ban>& bans);
 
  private:
+  using Identity = std::pair<nostr::Bytes32, bool>;  // the ban's key (ban_store.hpp), its purge flag
   std::mutex mutex_;
-  std::map<std::string, int> swept_;  // ban identity -> reads that swept it
+  std::map<Identity, int> swept_;  // -> reads that swept it
 };
 
 }  // namespace pleb::moderation
