@@ -4,6 +4,8 @@
 #include <secp256k1_extrakeys.h>
 #include <secp256k1_schnorrsig.h>
 
+#include <chrono>
+
 #include "nostr/event_parse.hpp"
 #include "nostr/json_writer.hpp"
 #include "nostr/schnorr.hpp"
@@ -100,25 +102,63 @@ void BM_ParseIdVerifyDistinctAuthors(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseIdVerifyDistinctAuthors);
 
+// libsecp256k1 alone: its context made once, the corpus's public keys parsed before timing starts.
+struct RawVerifier {
+  secp256k1_context* ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
+  std::vector<secp256k1_xonly_pubkey> keys;
+  RawVerifier(const Corpus& c, benchmark::State& state) : keys(c.events.size()) {
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+      if (!secp256k1_xonly_pubkey_parse(ctx, &keys[k], c.events[k].pubkey.data()))
+        state.SkipWithError("pubkey");
+    }
+  }
+  ~RawVerifier() { secp256k1_context_destroy(ctx); }
+  RawVerifier(const RawVerifier&) = delete;
+  RawVerifier& operator=(const RawVerifier&) = delete;
+  int verify(std::size_t k, const Event& e) const {
+    return secp256k1_schnorrsig_verify(ctx, e.sig.data(), e.id.data(), 32, &keys[k]);
+  }
+};
+
 // Baseline: libsecp256k1 alone, public keys already parsed, context made once.
 void BM_RawSecp256k1Verify(benchmark::State& state) {
   const auto& c = corpus();
-  secp256k1_context* ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
-  std::vector<secp256k1_xonly_pubkey> keys(c.events.size());
-  for (std::size_t k = 0; k < keys.size(); ++k) {
-    if (!secp256k1_xonly_pubkey_parse(ctx, &keys[k], c.events[k].pubkey.data()))
-      state.SkipWithError("pubkey");
-  }
+  RawVerifier raw(c, state);
   std::size_t i = 0;
   for (auto _ : state) {
     std::size_t k = i++ % c.events.size();
     const Event& e = c.events[k];
-    benchmark::DoNotOptimize(secp256k1_schnorrsig_verify(ctx, e.sig.data(), e.id.data(), 32, &keys[k]));
+    benchmark::DoNotOptimize(raw.verify(k, e));
   }
   state.SetItemsProcessed(state.iterations());
-  secp256k1_context_destroy(ctx);
 }
 BENCHMARK(BM_RawSecp256k1Verify);
+
+// The baseline again, with other work between two verifications: Arg(0) KiB of memory read and
+// written. Only the verification is timed. In the relay every event's parsing, socket buffers and the
+// writer's pages pass through the same caches, and this shows what that costs libsecp256k1.
+void BM_RawSecp256k1VerifyAfterOtherWork(benchmark::State& state) {
+  const auto& c = corpus();
+  RawVerifier raw(c, state);
+  const std::size_t lines = static_cast<std::size_t>(state.range(0)) * 1024 / 64;
+  std::vector<unsigned char> other(std::size_t{64} << 20, 1);  // far larger than every cache
+  std::size_t at = 0;
+  std::size_t i = 0;
+  for (auto _ : state) {
+    for (std::size_t line = 0; line < lines; ++line) {
+      other[at] = static_cast<unsigned char>(other[at] + 1);
+      at = (at + 64) % other.size();
+    }
+    benchmark::ClobberMemory();
+    std::size_t k = i++ % c.events.size();
+    const Event& e = c.events[k];
+    auto start = std::chrono::steady_clock::now();
+    benchmark::DoNotOptimize(raw.verify(k, e));
+    state.SetIterationTime(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RawSecp256k1VerifyAfterOtherWork)->Arg(0)->Arg(16)->Arg(64)->Arg(256)->UseManualTime();
 
 void BM_Serialize(benchmark::State& state) {
   const auto& c = corpus();

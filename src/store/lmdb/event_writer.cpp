@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 #include "nostr/event_parse.hpp"
@@ -54,15 +55,20 @@ void EventWriter::finish() {
     return a.dbi != b.dbi ? a.dbi < b.dbi : a.key.view() < b.key.view();
   });
   const auto& removed = buffers_.removed;
+  // One cursor per database: consecutive keys that share a leaf page skip LMDB's descent from the root.
+  std::optional<Cursor> cursor;
+  MDB_dbi cursor_dbi = 0;
   for (const auto& entry : entries) {
     // Every secondary key ends in the event's serial.
     if (!removed.empty() && removed.contains(load_be64(entry.key.data() + entry.key.size() - 8))) continue;
-    put(txn_, entry.dbi, entry.key.val(), kEmpty);
+    if (!cursor || cursor_dbi != entry.dbi) cursor.emplace(txn_, cursor_dbi = entry.dbi);
+    cursor->put(entry.key.val(), kEmpty);
   }
   auto& ids = buffers_.sorted_ids;
   ids.assign(buffers_.ids.begin(), buffers_.ids.end());
   std::sort(ids.begin(), ids.end());
-  for (const auto& [id, serial] : ids) put(txn_, dbis_.ids, to_val(id.data(), id.size()), serial_val(serial));
+  cursor.emplace(txn_, dbis_.ids);
+  for (const auto& [id, serial] : ids) cursor->put(to_val(id.data(), id.size()), serial_val(serial));
   buffers_.clear();
   put(txn_, dbis_.meta, to_val(kNextSerialKey), serial_val(next_serial_));
 }

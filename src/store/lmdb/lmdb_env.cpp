@@ -25,6 +25,12 @@ void put(MDB_txn* txn, MDB_dbi dbi, const MDB_val& key, const MDB_val& value, un
   check(mdb_put(txn, dbi, &k, &v, flags), "mdb_put");
 }
 
+void Cursor::put(const MDB_val& key, const MDB_val& value, unsigned flags) {
+  MDB_val k = key;
+  MDB_val v = value;
+  check(mdb_cursor_put(cursor_, &k, &v, flags), "mdb_cursor_put");
+}
+
 bool del(MDB_txn* txn, MDB_dbi dbi, const MDB_val& key) {
   MDB_val k = key;
   int rc = mdb_del(txn, dbi, &k, nullptr);

@@ -119,6 +119,9 @@ class Cursor {
     MDB_val value;
     return move(key, value, op);
   }
+  // A put through a cursor that stays open: when the key belongs on the leaf page the cursor is already
+  // on, LMDB skips the descent from the root, so keys put in order cost a search of one page.
+  void put(const MDB_val& key, const MDB_val& value, unsigned flags = 0);
 
  private:
   MDB_cursor* cursor_ = nullptr;
