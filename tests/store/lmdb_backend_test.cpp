@@ -8,22 +8,27 @@ namespace {
 
 class LmdbHarness : public StoreHarness {
  public:
+  explicit LmdbHarness(std::size_t id_run_entries) : id_run_entries_(id_run_entries) {}
   std::unique_ptr<EventStore> open() override {
     LmdbOptions options;
     options.directory = dir_.path() / "events";  // not there yet: the store creates it
+    options.id_run_entries = id_run_entries_;
     return open_lmdb_store(options);
   }
 
  private:
   TempDir dir_;
+  std::size_t id_run_entries_;
 };
 
-const StoreBackend kLmdb{"lmdb", [] { return std::make_unique<LmdbHarness>(); }};
+const StoreBackend kLmdb{"lmdb", [] { return std::make_unique<LmdbHarness>(LmdbOptions{}.id_run_entries); }};
+// Every rule again with an id index of 2-id runs, sealed and merged all along (id_index.hpp).
+const StoreBackend kLmdbSmallIdRuns{"lmdb_small_id_runs", [] { return std::make_unique<LmdbHarness>(2); }};
 
-INSTANTIATE_TEST_SUITE_P(Lmdb, StoreWrite, ::testing::Values(kLmdb), backend_name);
-INSTANTIATE_TEST_SUITE_P(Lmdb, StoreDeletion, ::testing::Values(kLmdb), backend_name);
-INSTANTIATE_TEST_SUITE_P(Lmdb, StoreQuery, ::testing::Values(kLmdb), backend_name);
-INSTANTIATE_TEST_SUITE_P(Lmdb, StoreQueryData, ::testing::Values(kLmdb), backend_name);
+INSTANTIATE_TEST_SUITE_P(Lmdb, StoreWrite, ::testing::Values(kLmdb, kLmdbSmallIdRuns), backend_name);
+INSTANTIATE_TEST_SUITE_P(Lmdb, StoreDeletion, ::testing::Values(kLmdb, kLmdbSmallIdRuns), backend_name);
+INSTANTIATE_TEST_SUITE_P(Lmdb, StoreQuery, ::testing::Values(kLmdb, kLmdbSmallIdRuns), backend_name);
+INSTANTIATE_TEST_SUITE_P(Lmdb, StoreQueryData, ::testing::Values(kLmdb, kLmdbSmallIdRuns), backend_name);
 
 }  // namespace
 }  // namespace pleb::store::testing

@@ -36,9 +36,11 @@ std::uint64_t read_u64(const MDB_val& value) {
 
 }  // namespace
 
-EventWriter::EventWriter(MDB_txn* txn, const Dbis& dbis, WriteBuffers& buffers)
-    : txn_(txn), dbis_(dbis), buffers_(buffers) {
+EventWriter::EventWriter(MDB_txn* txn, const Dbis& dbis, WriteBuffers& buffers, IdIndex& ids)
+    : txn_(txn), dbis_(dbis), buffers_(buffers), ids_(ids) {
   buffers_.clear();  // what a failed batch left
+  ids_.prepare(txn_);
+
   MDB_val value;
   if (get(txn_, dbis_.meta, to_val(kNextSerialKey), value))
     next_serial_ = std::max(next_serial_, read_u64(value));
@@ -67,17 +69,16 @@ void EventWriter::finish() {
   auto& ids = buffers_.sorted_ids;
   ids.assign(buffers_.ids.begin(), buffers_.ids.end());
   std::sort(ids.begin(), ids.end());
-  cursor.emplace(txn_, dbis_.ids);
-  for (const auto& [id, serial] : ids) cursor->put(to_val(id.data(), id.size()), serial_val(serial));
+  cursor.reset();
+  ids_.put_sorted(txn_, ids);
+  ids_.maintain(txn_, ids.size());
   buffers_.clear();
   put(txn_, dbis_.meta, to_val(kNextSerialKey), serial_val(next_serial_));
 }
 
 std::uint64_t EventWriter::find_serial(const nostr::Bytes32& id) {
   if (auto pending = buffers_.ids.find(id); pending != buffers_.ids.end()) return pending->second;
-  MDB_val value;
-  if (!get(txn_, dbis_.ids, to_val(id.data(), id.size()), value)) return 0;
-  return read_u64(value);
+  return ids_.find(txn_, id);
 }
 
 bool EventWriter::read_header(std::uint64_t serial, RecordHeader& header) {
@@ -196,7 +197,7 @@ bool EventWriter::remove(std::uint64_t serial) {
   if (serial >= first_serial_) {
     buffers_.ids.erase(header.id);
   } else {
-    del(txn_, dbis_.ids, to_val(header.id.data(), header.id.size()));
+    ids_.erase(txn_, header.id);
   }
   Key address;
   if (parsed && address_key(header.pubkey, header.kind, nostr::d_tag(*parsed), address)) {

@@ -13,6 +13,8 @@
 
 #include "nostr/event.hpp"
 #include "store/event_store.hpp"
+#include "store/lmdb/id_index.hpp"
+
 #include "store/lmdb/keys.hpp"
 #include "store/lmdb/schema.hpp"
 
@@ -24,7 +26,7 @@ namespace pleb::store::lmdb {
 // Index entries of the events inserted are put at finish() in key order: each B-tree is then walked once
 // in order instead of once per event at random, which keeps its pages in the cache (docs/BENCHMARKS.md).
 // Secondary entries (created, pubkey, kind, pubkey_kind, tag) are never read during a write; ids are, so
-// lookups by id look in `ids` first.
+// lookups by id look in `ids` first. The ids go to the id index's active run (id_index.hpp).
 struct WriteBuffers {
   struct Entry {
     MDB_dbi dbi;
@@ -54,7 +56,7 @@ struct WriteBuffers {
 
 class EventWriter {
  public:
-  EventWriter(MDB_txn* txn, const Dbis& dbis, WriteBuffers& buffers);
+  EventWriter(MDB_txn* txn, const Dbis& dbis, WriteBuffers& buffers, IdIndex& ids);
 
   // Applies the rules to one event; later calls see the effects of earlier ones.
   WriteResult write(const nostr::Event& event, std::int64_t now);
@@ -80,6 +82,8 @@ class EventWriter {
   MDB_txn* txn_;
   const Dbis& dbis_;
   WriteBuffers& buffers_;
+  IdIndex& ids_;
+
   std::uint64_t next_serial_ = 1;
   std::uint64_t first_serial_ = 1;  // the first serial this writer hands out
 };

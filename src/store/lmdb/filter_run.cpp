@@ -5,6 +5,7 @@
 
 #include "nostr/event_parse.hpp"
 #include "store/event_store.hpp"
+#include "store/lmdb/id_index.hpp"
 #include "store/lmdb/lmdb_env.hpp"
 
 namespace pleb::store::lmdb {
@@ -27,12 +28,12 @@ FilterRun::FilterRun(nostr::Filter filter, const PlannerLimits& limits, std::uin
 }
 
 void FilterRun::look_up_ids(MDB_txn* txn, const Dbis& dbis) {
+  IdRuns runs = read_id_runs(txn, dbis);
   for (const auto& id : *filter_.ids) {
     ++id_lookups_;
-    MDB_val value, record;
-    if (!get(txn, dbis.ids, to_val(id.data(), id.size()), value) || value.mv_size != 8) continue;
-    std::uint64_t serial = 0;
-    std::memcpy(&serial, value.mv_data, 8);
+    std::uint64_t serial = find_id(txn, dbis, runs, id);
+    if (serial == 0) continue;
+    MDB_val record;
     RecordHeader header;
     std::string_view json;
     if (!get(txn, dbis.events, to_val(&serial, sizeof serial), record) ||

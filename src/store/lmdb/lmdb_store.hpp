@@ -30,6 +30,9 @@ struct LmdbOptions {
   std::size_t max_scan_prefixes = 4096;
   // false: MDB_NOSYNC, commits are not flushed (tests, bulk imports). Never for `pleb serve`.
   bool sync = true;
+  // Ids in the id index's active run before it is sealed and a new one begun (id_index.hpp). Tests use
+  // small values to exercise sealing and merging.
+  std::size_t id_run_entries = 65536;
 };
 
 // Throws std::runtime_error when the directory cannot be created or the environment cannot be opened.

@@ -106,8 +106,7 @@ MDB_dbi index_dbi(const Dbis& dbis, IndexKind index) {
       return dbis.kind;
     case IndexKind::kCreated:
       return dbis.created;
-    case IndexKind::kIds:
-      return dbis.ids;
+    case IndexKind::kIds:  // looked up (id_index.hpp), never scanned
     case IndexKind::kNone:
       break;
   }

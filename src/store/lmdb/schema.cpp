@@ -21,7 +21,11 @@ Dbis open_schema(MDB_env* env) {
   Txn txn(env, 0);
   Dbis d;
   d.events = open_dbi(txn.get(), "events", MDB_INTEGERKEY);
-  d.ids = open_dbi(txn.get(), "ids", 0);
+  for (unsigned slot = 0; slot < kIdSlots; ++slot) {
+    std::string name = slot == 0 ? "ids" : "ids." + std::to_string(slot);
+    d.id_slots[slot] = open_dbi(txn.get(), name.c_str(), 0);
+  }
+
   d.created = open_dbi(txn.get(), "created", 0);
   d.pubkey = open_dbi(txn.get(), "pubkey", 0);
   d.kind = open_dbi(txn.get(), "kind", 0);
@@ -34,15 +38,16 @@ Dbis open_schema(MDB_env* env) {
   d.meta = open_dbi(txn.get(), "meta", 0);
 
   static constexpr std::string_view kFormatKey = "format";
+  static constexpr std::uint32_t kUpgradable = 1;
   MDB_val value;
-  if (get(txn.get(), d.meta, to_val(kFormatKey), value)) {
-    std::uint32_t found = 0;
-    if (value.mv_size == sizeof found) std::memcpy(&found, value.mv_data, sizeof found);
-    if (found != kFormatVersion) {
-      throw std::runtime_error("event store format " + std::to_string(found) + " is not the supported " +
-                               std::to_string(kFormatVersion));
-    }
-  } else {
+  bool present = get(txn.get(), d.meta, to_val(kFormatKey), value);
+  std::uint32_t found = 0;
+  if (present && value.mv_size == sizeof found) std::memcpy(&found, value.mv_data, sizeof found);
+  if (present && found != kFormatVersion && found != kUpgradable) {
+    throw std::runtime_error("event store format " + std::to_string(found) + " is not the supported " +
+                             std::to_string(kFormatVersion));
+  }
+  if (!present || found != kFormatVersion) {
     std::uint32_t version = kFormatVersion;
     put(txn.get(), d.meta, to_val(kFormatKey), to_val(&version, sizeof version));
   }

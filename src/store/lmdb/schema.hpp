@@ -3,7 +3,9 @@
 // environment so that a write batch commits atomically across all of them.
 //
 //   events         serial (native uint64, MDB_INTEGERKEY)      → RecordHeader + event JSON
-//   ids            id[32]                                      → serial
+//   ids, ids.1 … ids.39  id[32]                                → serial: the runs of the id index
+//                  (id_index.hpp says which are live; a format-1 store has "ids" alone)
+
 //   created        created_at, serial                          → (empty)
 //   pubkey         pubkey[32], created_at, serial              → (empty)
 //   kind           kind[4], created_at, serial                 → (empty)
@@ -13,17 +15,23 @@
 //   expiry         expiration, serial                          → (empty)
 //   deleted_ids    id[32], deleter pubkey[32]                  → (empty)
 //   deleted_addrs  pubkey[32], kind[4] [, hash(d)[16]]         → created_at of the newest deletion
-//   meta           "next_serial" → uint64; "format" → uint32
+//   meta           "next_serial" → uint64; "format" → uint32; "id_runs", "id_merge" (id_index.hpp)
+
 //
 // created_at and expiration are encoded by encode_time() (big-endian, sign bit flipped), kind and
 // serial big-endian: see keys.hpp.
 #include <lmdb.h>
 
+#include <array>
+
 namespace pleb::store::lmdb {
+
+inline constexpr unsigned kIdSlots = 40;
 
 struct Dbis {
   MDB_dbi events = 0;
-  MDB_dbi ids = 0;
+  std::array<MDB_dbi, kIdSlots> id_slots{};
+
   MDB_dbi created = 0;
   MDB_dbi pubkey = 0;
   MDB_dbi kind = 0;
@@ -36,8 +44,10 @@ struct Dbis {
   MDB_dbi meta = 0;
 };
 
-inline constexpr unsigned kMaxDbs = 16;
-inline constexpr unsigned kFormatVersion = 1;
+inline constexpr unsigned kMaxDbs = 64;
+// 2: the id index has runs. A format-1 store is upgraded when it is opened (its "ids" is the first run);
+// a binary that knows format 1 only refuses a format-2 store rather than miss the ids in other runs.
+inline constexpr unsigned kFormatVersion = 2;
 
 // Opens (creating if needed) every database and checks the on-disk format version.
 Dbis open_schema(MDB_env* env);

@@ -1,0 +1,298 @@
+#include "store/lmdb/id_index.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "store/lmdb/lmdb_env.hpp"
+
+namespace pleb::store::lmdb {
+namespace {
+
+constexpr std::string_view kRunsKey = "id_runs";
+constexpr std::string_view kMergeKey = "id_merge";
+constexpr unsigned kBitsPerId = 10;
+constexpr unsigned kProbes = 7;  // the best count for 10 bits per id: ~1 % false positives
+
+
+MDB_val id_val(const nostr::Bytes32& id) {
+  return to_val(id.data(), id.size());
+}
+
+std::uint64_t serial_of(const MDB_val& value) {
+  std::uint64_t serial = 0;
+  if (value.mv_size == sizeof serial) std::memcpy(&serial, value.mv_data, sizeof serial);
+  return serial;
+}
+
+std::uint64_t word_at(const nostr::Bytes32& id, std::size_t offset) {
+  std::uint64_t w;
+  std::memcpy(&w, id.data() + offset, sizeof w);
+  return w;
+}
+
+}  // namespace
+
+IdRuns read_id_runs(MDB_txn* txn, const Dbis& dbis) {
+  MDB_val value;
+  if (!get(txn, dbis.meta, to_val(kRunsKey), value) || value.mv_size == 0) return IdRuns{0};
+  const auto* slots = static_cast<const std::uint8_t*>(value.mv_data);
+  IdRuns runs(slots, slots + value.mv_size);
+  // A slot number out of range would index past the handles: such a store was not written by us.
+  if (std::any_of(runs.begin(), runs.end(), [](std::uint8_t s) { return s >= kIdSlots; })) {
+    throw std::runtime_error("event store: the id index names a run that does not exist");
+  }
+  return runs;
+}
+
+std::uint64_t find_id(MDB_txn* txn, const Dbis& dbis, const IdRuns& runs, const nostr::Bytes32& id) {
+  MDB_val value;
+  for (std::uint8_t slot : runs) {
+    if (get(txn, dbis.id_slots[slot], id_val(id), value)) return serial_of(value);
+  }
+  return 0;
+}
+
+IdBloom::IdBloom(std::size_t expected_ids) {
+  std::size_t bits = std::bit_ceil(std::max<std::size_t>(expected_ids, 1024) * kBitsPerId);
+  words_.assign(bits / 64, 0);
+  mask_ = bits - 1;
+}
+
+// Ids are SHA-256 outputs: their bytes are already uniformly spread, so two words of the id serve as
+// the two hashes of double hashing.
+void IdBloom::add(const nostr::Bytes32& id) {
+  std::uint64_t h = word_at(id, 0), step = word_at(id, 8) | 1;
+  for (unsigned i = 0; i < kProbes; ++i, h += step) words_[(h & mask_) >> 6] |= std::uint64_t{1} << (h & 63);
+}
+
+bool IdBloom::may_contain(const nostr::Bytes32& id) const {
+  std::uint64_t h = word_at(id, 0), step = word_at(id, 8) | 1;
+  for (unsigned i = 0; i < kProbes; ++i, h += step) {
+    if (!(words_[(h & mask_) >> 6] & (std::uint64_t{1} << (h & 63)))) return false;
+  }
+  return true;
+}
+
+void IdIndex::prepare(MDB_txn* txn) {
+  if (prepared_) return;
+  runs_ = read_id_runs(txn, dbis_);
+  merge_.reset();
+  MDB_val value;
+  if (get(txn, dbis_.meta, to_val(kMergeKey), value)) {
+    const auto* p = static_cast<const std::uint8_t*>(value.mv_data);
+    std::size_t size = value.mv_size;
+    if (size < 2 || size < 2u + p[1] + 1u) throw std::runtime_error("event store: malformed id merge state");
+    Merge merge;
+    merge.target = p[0];
+    merge.inputs.assign(p + 2, p + 2 + p[1]);
+    std::size_t at = 2u + p[1];
+    if (p[at] == 32 && size >= at + 1 + 32) {
+      nostr::Bytes32 last;
+      std::memcpy(last.data(), p + at + 1, 32);
+      merge.last = last;
+    }
+    if (merge.target >= kIdSlots) throw std::runtime_error("event store: malformed id merge state");
+    merge_ = std::move(merge);
+  }
+  for (auto& bloom : blooms_) bloom.reset();
+  for (std::size_t i = 0; i < runs_.size(); ++i) {
+    std::size_t n = entries(txn, runs_[i]);
+    build_bloom(txn, runs_[i], i == 0 ? std::max(n, options_.run_entries) : n);
+  }
+  if (merge_) {
+    std::size_t total = 0;
+    for (std::uint8_t input : merge_->inputs) total += entries(txn, input);
+    build_bloom(txn, merge_->target, total);
+  }
+  prepared_ = true;
+}
+
+void IdIndex::invalidate() {
+  prepared_ = false;
+}
+
+std::uint64_t IdIndex::find(MDB_txn* txn, const nostr::Bytes32& id) const {
+  MDB_val value;
+  for (std::uint8_t slot : runs_) {
+    if (!blooms_[slot]->may_contain(id)) continue;
+    if (get(txn, dbis_.id_slots[slot], id_val(id), value)) return serial_of(value);
+  }
+  return 0;
+}
+
+void IdIndex::put_sorted(MDB_txn* txn, std::span<const std::pair<nostr::Bytes32, std::uint64_t>> ids) {
+  if (ids.empty()) return;
+  std::uint8_t active = runs_.front();
+  Cursor cursor(txn, dbis_.id_slots[active]);
+  for (const auto& [id, serial] : ids) {
+    cursor.put(id_val(id), to_val(&serial, sizeof serial));
+    blooms_[active]->add(id);
+  }
+}
+
+bool IdIndex::erase(MDB_txn* txn, const nostr::Bytes32& id) {
+  bool erased = false;
+  for (std::uint8_t slot : runs_) {
+    if (blooms_[slot]->may_contain(id) && del(txn, dbis_.id_slots[slot], id_val(id))) {
+      erased = true;
+      break;
+    }
+  }
+  // The merge may have copied it already.
+  if (merge_) del(txn, dbis_.id_slots[merge_->target], id_val(id));
+  return erased;
+}
+
+void IdIndex::maintain(MDB_txn* txn, std::size_t inserted) {
+  seal_if_full(txn);
+  start_merge_if_due(txn);
+    if (merge_) advance_merge(txn, std::max(options_.min_merge_step, inserted * options_.merge_step_per_id));
+}
+
+std::size_t IdIndex::entries(MDB_txn* txn, std::uint8_t slot) const {
+  MDB_stat stat;
+  check(mdb_stat(txn, dbis_.id_slots[slot], &stat), "mdb_stat");
+  return stat.ms_entries;
+}
+
+// Tier t holds runs of run_entries × width^t ids, roughly: merging `width` runs of one tier makes one of
+// the next.
+std::size_t IdIndex::tier(std::size_t n) const {
+  std::size_t t = 0;
+  for (n /= std::max<std::size_t>(options_.run_entries, 1); n >= options_.merge_width; n /= options_.merge_width) ++t;
+  return t;
+}
+
+std::optional<std::uint8_t> IdIndex::free_slot() const {
+  for (std::size_t s = 0; s < kIdSlots; ++s) {
+    auto slot = static_cast<std::uint8_t>(s);
+    if (std::find(runs_.begin(), runs_.end(), slot) != runs_.end()) continue;
+    if (merge_ && merge_->target == slot) continue;
+    return slot;
+  }
+  return std::nullopt;
+}
+
+void IdIndex::build_bloom(MDB_txn* txn, std::uint8_t slot, std::size_t expected) {
+  auto& bloom = blooms_[slot].emplace(expected);
+  Cursor cursor(txn, dbis_.id_slots[slot]);
+  MDB_val key;
+  for (bool more = cursor.move(key, MDB_FIRST); more; more = cursor.move(key, MDB_NEXT)) {
+    if (key.mv_size != 32) continue;
+    nostr::Bytes32 id;
+    std::memcpy(id.data(), key.mv_data, 32);
+    bloom.add(id);
+  }
+}
+
+void IdIndex::seal_if_full(MDB_txn* txn) {
+  if (entries(txn, runs_.front()) < options_.run_entries) return;
+  auto slot = free_slot();
+  if (!slot) return;  // every slot in use: the active run keeps growing until a merge frees one
+  runs_.insert(runs_.begin(), *slot);
+  blooms_[*slot].emplace(options_.run_entries);
+  write_runs(txn);
+}
+
+void IdIndex::start_merge_if_due(MDB_txn* txn) {
+  if (merge_ || runs_.size() <= options_.merge_width) return;
+  // The sealed runs by tier; the lowest tier with enough runs is merged.
+  std::vector<std::pair<std::size_t, std::uint8_t>> sealed;
+  for (std::size_t i = 1; i < runs_.size(); ++i) sealed.emplace_back(tier(entries(txn, runs_[i])), runs_[i]);
+  std::sort(sealed.begin(), sealed.end());
+  for (std::size_t i = 0; i + options_.merge_width <= sealed.size(); ++i) {
+    if (sealed[i].first != sealed[i + options_.merge_width - 1].first) continue;
+    auto target = free_slot();
+    if (!target) return;
+    Merge merge;
+    merge.target = *target;
+    std::size_t total = 0;
+    for (std::size_t k = i; k < i + options_.merge_width; ++k) {
+      merge.inputs.push_back(sealed[k].second);
+      total += entries(txn, sealed[k].second);
+    }
+    merge_ = std::move(merge);
+    blooms_[*target].emplace(total);
+    write_merge(txn);
+    return;
+  }
+}
+
+void IdIndex::advance_merge(MDB_txn* txn, std::size_t budget) {
+  Merge& merge = *merge_;
+  struct Input {
+    Cursor cursor;
+    MDB_val key{}, value{};
+    bool more = false;
+  };
+  std::vector<Input> inputs;
+  inputs.reserve(merge.inputs.size());
+  for (std::uint8_t slot : merge.inputs) {
+    Input& in = inputs.emplace_back(Input{Cursor(txn, dbis_.id_slots[slot])});
+    if (merge.last) {
+      in.key = id_val(*merge.last);
+      in.more = in.cursor.move(in.key, in.value, MDB_SET_RANGE);
+      if (in.more && in.key.mv_size == 32 && std::memcmp(in.key.mv_data, merge.last->data(), 32) == 0) {
+        in.more = in.cursor.move(in.key, in.value, MDB_NEXT);
+      }
+    } else {
+      in.more = in.cursor.move(in.key, in.value, MDB_FIRST);
+    }
+  }
+  Cursor target(txn, dbis_.id_slots[merge.target]);
+  auto& bloom = *blooms_[merge.target];
+  std::size_t copied = 0;
+  for (; copied < budget; ++copied) {
+    Input* next = nullptr;
+    for (auto& in : inputs) {
+      if (in.more && (!next || as_view(in.key) < as_view(next->key))) next = &in;
+    }
+    if (!next) break;
+    if (next->key.mv_size == 32) {
+      nostr::Bytes32 id;
+      std::memcpy(id.data(), next->key.mv_data, 32);
+      // An id is in one run only; should one ever be in two, the first copy is kept.
+      if (!merge.last || id != *merge.last) {
+        target.put(next->key, next->value, MDB_APPEND);
+        bloom.add(id);
+        merge.last = id;
+      }
+    }
+    next->more = next->cursor.move(next->key, next->value, MDB_NEXT);
+  }
+  bool done = std::none_of(inputs.begin(), inputs.end(), [](const Input& in) { return in.more; });
+  inputs.clear();  // cursors closed before their trees are emptied
+  if (!done) {
+    write_merge(txn);
+    return;
+  }
+  for (std::uint8_t slot : merge.inputs) {
+    check(mdb_drop(txn, dbis_.id_slots[slot], 0), "mdb_drop");
+    blooms_[slot].reset();
+    runs_.erase(std::find(runs_.begin(), runs_.end(), slot));
+  }
+  runs_.push_back(merge.target);
+  merge_.reset();
+    del(txn, dbis_.meta, to_val(kMergeKey));
+
+  write_runs(txn);
+}
+
+void IdIndex::write_runs(MDB_txn* txn) const {
+  put(txn, dbis_.meta, to_val(kRunsKey), to_val(runs_.data(), runs_.size()));
+}
+
+void IdIndex::write_merge(MDB_txn* txn) const {
+  std::string state;
+  state += static_cast<char>(merge_->target);
+  state += static_cast<char>(merge_->inputs.size());
+  state.append(merge_->inputs.begin(), merge_->inputs.end());
+  state += static_cast<char>(merge_->last ? 32 : 0);
+  if (merge_->last) state.append(reinterpret_cast<const char*>(merge_->last->data()), 32);
+  put(txn, dbis_.meta, to_val(kMergeKey), to_val(state));
+}
+
+}  // namespace pleb::store::lmdb

@@ -1,0 +1,102 @@
+#pragma once
+// The id → serial index as a log-structured merge of small B-trees ("runs"), so that storing an event
+// no longer writes out a page of one large tree at a random place (docs/BENCHMARKS.md).
+//
+// New ids go into the active run. A full active run is sealed and a new one started. Four sealed runs of
+// one size tier are merged into a free slot, a bounded number of entries per write batch, by appending in
+// key order, which fills pages one after the other. An id is in at most one run, so lookups may ask the
+// runs in any order. All of it lives in the store's LMDB environment and changes inside the batch's
+// transaction: a crash loses nothing and leaves a merge that the next batch continues.
+//
+//   meta "id_runs"   the runs' slot numbers, the active run first (absent: slot 0 alone, format 1)
+//   meta "id_merge"  target slot, input count, input slots, the last key copied (absent: no merge)
+//
+// The writer keeps a Bloom filter per run in memory (10 bits per id), so that a new id costs a B-tree
+// lookup only in the active run and rarely in any other. Readers ask every run of their snapshot.
+#include <lmdb.h>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "nostr/event.hpp"
+#include "store/lmdb/schema.hpp"
+
+namespace pleb::store::lmdb {
+
+struct IdIndexOptions {
+  std::size_t run_entries = 65536;  // ids in the active run before it is sealed
+  std::size_t merge_width = 4;      // sealed runs of one tier merged into one
+  // A batch copies this many merge entries per id it inserted, and at least min_merge_step: each id is
+  // copied once per tier it passes, so merges keep up while there are fewer tiers than merge_step_per_id.
+  std::size_t merge_step_per_id = 8;
+  std::size_t min_merge_step = 4096;
+};
+
+using IdRuns = std::vector<std::uint8_t>;  // slot numbers, the active run first
+
+// The runs a read transaction sees, and a lookup in them: 0 when the id is absent.
+IdRuns read_id_runs(MDB_txn* txn, const Dbis& dbis);
+std::uint64_t find_id(MDB_txn* txn, const Dbis& dbis, const IdRuns& runs, const nostr::Bytes32& id);
+
+class IdBloom {
+ public:
+  explicit IdBloom(std::size_t expected_ids);
+  void add(const nostr::Bytes32& id);
+  bool may_contain(const nostr::Bytes32& id) const;
+
+ private:
+  std::vector<std::uint64_t> words_;
+  std::uint64_t mask_ = 0;  // bit count − 1 (a power of two)
+};
+
+// The writer's side. Used under the store's write lock only.
+class IdIndex {
+ public:
+  IdIndex(const Dbis& dbis, IdIndexOptions options) : dbis_(dbis), options_(options) {}
+
+  // Reads the runs and builds the filters on first use and after invalidate().
+  void prepare(MDB_txn* txn);
+  std::uint64_t find(MDB_txn* txn, const nostr::Bytes32& id) const;
+  // `ids` sorted by id, none of them stored yet.
+  void put_sorted(MDB_txn* txn, std::span<const std::pair<nostr::Bytes32, std::uint64_t>> ids);
+  bool erase(MDB_txn* txn, const nostr::Bytes32& id);
+  // After a batch that inserted `inserted` ids: seals a full active run, starts a merge when one is due
+  // and copies a share of it proportional to the batch.
+  void maintain(MDB_txn* txn, std::size_t inserted);
+  // A write transaction failed: what is in memory may no longer match what is stored.
+  void invalidate();
+
+  const IdRuns& runs() const { return runs_; }
+  bool merging() const { return merge_.has_value(); }
+
+ private:
+  struct Merge {
+    std::uint8_t target = 0;
+    IdRuns inputs;
+    std::optional<nostr::Bytes32> last;  // the last id copied
+  };
+
+  std::size_t entries(MDB_txn* txn, std::uint8_t slot) const;
+  std::size_t tier(std::size_t entries) const;
+  std::optional<std::uint8_t> free_slot() const;
+  void build_bloom(MDB_txn* txn, std::uint8_t slot, std::size_t expected);
+  void seal_if_full(MDB_txn* txn);
+  void start_merge_if_due(MDB_txn* txn);
+  void advance_merge(MDB_txn* txn, std::size_t budget);
+  void write_runs(MDB_txn* txn) const;
+  void write_merge(MDB_txn* txn) const;
+
+  const Dbis& dbis_;
+  IdIndexOptions options_;
+  bool prepared_ = false;
+  IdRuns runs_;
+  std::optional<Merge> merge_;
+  std::array<std::optional<IdBloom>, kIdSlots> blooms_;
+};
+
+}  // namespace pleb::store::lmdb
