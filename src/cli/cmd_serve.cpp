@@ -71,7 +71,9 @@ void serve(const ServeFlags& flags) {
   auto store = store::open_lmdb_store(store_options);
   store::BatchWriterOptions writer_options;
   writer_options.backlog_batch = 256;
-  writer_options.backlog_linger = std::chrono::milliseconds(100);
+  writer_options.backlog_linger = std::chrono::milliseconds(500);
+  writer_options.backlog_linger_per_event = std::chrono::microseconds(40);  // about one verification
+  writer_options.linger_idle_gap = std::chrono::milliseconds(3);
   store::BatchWriter writer(*store, writer_options);
   ExpirySweeper sweeper(*store);
   ApiBackends backends;

@@ -81,6 +81,33 @@ void BatchWriter::run_ordered(Task task) {
   }
 }
 
+std::chrono::microseconds BatchWriter::linger_after(std::size_t previous_batch) const {
+  auto linger = options_.linger;
+  if (options_.backlog_batch > 0 && previous_batch >= options_.backlog_batch) {
+    auto backlog = options_.backlog_linger;
+    if (options_.backlog_linger_per_event.count() > 0) {
+      backlog = std::min(backlog, options_.backlog_linger_per_event * static_cast<long>(previous_batch));
+    }
+    linger = std::max(linger, backlog);
+  }
+  return linger;
+}
+
+void BatchWriter::gather(std::unique_lock<std::mutex>& lock, std::chrono::microseconds linger) {
+  using Clock = std::chrono::steady_clock;
+  if (linger.count() <= 0) return;
+  const auto deadline = Clock::now() + linger;
+  const auto gap = options_.linger_idle_gap;
+  auto full = [this] { return stopping_ || queue_.size() >= options_.max_batch; };
+  for (std::size_t seen = queue_.size();; seen = queue_.size()) {
+    auto now = Clock::now();
+    if (now >= deadline) return;
+    auto wait = gap.count() > 0 ? std::min<Clock::duration>(gap, deadline - now) : deadline - now;
+    if (wake_.wait_for(lock, wait, full)) return;
+    if (gap.count() > 0 && queue_.size() == seen) return;  // the producers wait for this batch
+  }
+}
+
 void BatchWriter::stop() {
   {
     std::lock_guard lock(mutex_);
@@ -115,12 +142,7 @@ void BatchWriter::run() {
         task = std::move(queue_.front().task);
         queue_.pop_front();
       } else {
-        auto linger = options_.linger;
-        if (options_.backlog_batch > 0 && previous_batch >= options_.backlog_batch)
-          linger = std::max(linger, options_.backlog_linger);
-        if (linger.count() > 0 && queue_.size() < options_.max_batch && !stopping_) {
-          wake_.wait_for(lock, linger, [this] { return stopping_ || queue_.size() >= options_.max_batch; });
-        }
+        gather(lock, linger_after(previous_batch));
         // Events up to the next task: it waits for them, and those after it wait for it.
         std::size_t n = 0;
         while (n < queue_.size() && n < options_.max_batch && !queue_[n].task) ++n;

@@ -36,6 +36,13 @@ struct BatchWriterOptions {
   // Measured on LMDB with 1M events: 91 µs of server CPU per ingested event without, 78 with 100 ms.
   std::size_t backlog_batch = 0;  // 0: never
   std::chrono::microseconds backlog_linger{0};
+  // When set, the gathering lasts this long per event of the previous batch, up to `backlog_linger`: a
+  // short burst waits a little, and only a backlog that keeps growing reaches the longest wait, where the
+  // clients' OKs wait in the queue anyway (docs/BENCHMARKS.md).
+  std::chrono::microseconds backlog_linger_per_event{0};
+  // When set, any gathering ends early once no event arrived for this long: the producers are waiting,
+  // for instance clients that keep a bounded number of EVENTs in flight until their OKs come back.
+  std::chrono::microseconds linger_idle_gap{0};
 
   // Seconds since the epoch, for NIP-40 checks; tests substitute their own.
   std::function<std::int64_t()> clock;
@@ -80,6 +87,10 @@ class BatchWriter : public EventWriter {
     Task task;  // set: not an event, a task in the queue's order
   };
   void run();
+  // How long the batch after one of `previous_batch` events may gather.
+  std::chrono::microseconds linger_after(std::size_t previous_batch) const;
+  // Waits (lock held by the caller) up to `linger` for the queue to fill; see linger_idle_gap.
+  void gather(std::unique_lock<std::mutex>& lock, std::chrono::microseconds linger);
 
   EventStore& store_;
   BatchWriterOptions options_;

@@ -236,6 +236,27 @@ TEST_F(BacklogTest, TheBatchAfterABacklogGathers) {
   EXPECT_EQ(writer.stats().batches, 4u);  // lone, A, B+C+D, E+F
 }
 
+TEST_F(BacklogTest, TheGatheringGrowsWithTheBatchBefore) {
+  auto options = backlog_options();
+  options.backlog_linger_per_event = std::chrono::milliseconds(20);  // 60 ms after B, C, D; at most 30 s
+  BatchWriter writer(*gated_, options);
+  backlog(writer, [&] { submit(writer, 200); });  // E arrives while B, C, D are written
+  ASSERT_TRUE(wait_for_ok(5));                    // E went alone after 60 ms, not after 30 s
+  EXPECT_EQ(writer.stats().batches, 3u);          // A, B+C+D, E
+  writer.stop();
+}
+
+TEST_F(BacklogTest, TheGatheringEndsWhenNothingMoreArrives) {
+  auto options = backlog_options();
+  options.linger_idle_gap = std::chrono::milliseconds(20);
+  BatchWriter writer(*gated_, options);
+  backlog(writer, [&] { submit(writer, 200); });
+  // Nothing follows E: after 20 ms without an arrival it is written, long before the 30 s linger.
+  ASSERT_TRUE(wait_for_ok(5));
+  EXPECT_EQ(writer.stats().batches, 3u);
+  writer.stop();
+}
+
 TEST_F(BacklogTest, AWriterThatWentIdleDoesNotLinger) {
   BatchWriter writer(*gated_, backlog_options());
   backlog(writer);

@@ -34,7 +34,7 @@ IdIndexOptions small_runs() {
   IdIndexOptions options;
   options.run_entries = 4;
   options.merge_width = 2;
-    options.merge_step_per_id = 2;
+  options.merge_step_per_id = 2;
   options.min_merge_step = 3;  // merges of the larger runs take several batches
   return options;
 }
@@ -50,7 +50,7 @@ class IdIndexTest : public ::testing::Test {
     lmdb::EnvConfig config;
     config.directory = dir_.path().string();
     config.map_size = std::size_t{64} << 20;
-        config.max_dbs = lmdb::kMaxDbs;
+    config.max_dbs = lmdb::kMaxDbs;
     config.max_readers = 16;
     config.flags = MDB_NOSYNC;
     env_.emplace(config);
@@ -130,7 +130,7 @@ TEST_F(IdIndexTest, SealsMergesAndFindsEveryId) {
   }
   EXPECT_GE(most_runs, 3u);
   EXPECT_GE(batches_merging, 10u);
-      // Merging keeps the number of runs logarithmic in the number of ids: 180 ids are 45 runs of 4, and
+  // Merging keeps the number of runs logarithmic in the number of ids: 180 ids are 45 runs of 4, and
   // with two runs of a tier merged into one of the next that is about one run per tier (log2 45 < 6),
   // plus the active run and the runs waiting while one merge at a time goes on.
   EXPECT_LE(index_->runs().size(), 12u);

@@ -16,7 +16,6 @@ constexpr std::string_view kMergeKey = "id_merge";
 constexpr unsigned kBitsPerId = 10;
 constexpr unsigned kProbes = 7;  // the best count for 10 bits per id: ~1 % false positives
 
-
 MDB_val id_val(const nostr::Bytes32& id) {
   return to_val(id.data(), id.size());
 }
@@ -149,7 +148,7 @@ bool IdIndex::erase(MDB_txn* txn, const nostr::Bytes32& id) {
 void IdIndex::maintain(MDB_txn* txn, std::size_t inserted) {
   seal_if_full(txn);
   start_merge_if_due(txn);
-    if (merge_) advance_merge(txn, std::max(options_.min_merge_step, inserted * options_.merge_step_per_id));
+  if (merge_) advance_merge(txn, std::max(options_.min_merge_step, inserted * options_.merge_step_per_id));
 }
 
 std::size_t IdIndex::entries(MDB_txn* txn, std::uint8_t slot) const {
@@ -162,7 +161,9 @@ std::size_t IdIndex::entries(MDB_txn* txn, std::uint8_t slot) const {
 // the next.
 std::size_t IdIndex::tier(std::size_t n) const {
   std::size_t t = 0;
-  for (n /= std::max<std::size_t>(options_.run_entries, 1); n >= options_.merge_width; n /= options_.merge_width) ++t;
+  for (n /= std::max<std::size_t>(options_.run_entries, 1); n >= options_.merge_width;
+       n /= options_.merge_width)
+    ++t;
   return t;
 }
 
@@ -276,7 +277,7 @@ void IdIndex::advance_merge(MDB_txn* txn, std::size_t budget) {
   }
   runs_.push_back(merge.target);
   merge_.reset();
-    del(txn, dbis_.meta, to_val(kMergeKey));
+  del(txn, dbis_.meta, to_val(kMergeKey));
 
   write_runs(txn);
 }
