@@ -148,6 +148,18 @@ TEST_F(IdIndexTest, AMergeContinuesAfterReopen) {
   expect_consistent();
 }
 
+TEST_F(IdIndexTest, AReopenReadsTheStoredFiltersNotTheIds) {
+  for (int i = 0; i < 40; ++i) insert({random_id(rng_), random_id(rng_)});
+  for (int i = 0; i < 40 && index_->merging(); ++i) insert({random_id(rng_)});
+  ASSERT_FALSE(index_->merging());
+  ASSERT_GE(stored_.size(), 80u);
+  open();
+  index_->prepare(Txn(env_->get(), MDB_RDONLY).get());
+  // Only the active run is read: at most a full run of 4 and the batch that filled it.
+  EXPECT_LE(index_->ids_scanned(), 6u);
+  expect_consistent();
+}
+
 TEST_F(IdIndexTest, IdsErasedDuringAMergeStayErased) {
   for (int i = 0; i < 200 && !index_->merging(); ++i) insert({random_id(rng_), random_id(rng_)});
   ASSERT_TRUE(index_->merging());
@@ -208,6 +220,13 @@ TEST_F(IdIndexTest, AFormatOneStoreIsUpgradedAndItsIdsFound) {
   open();
   expect_consistent();
   for (int i = 0; i < 10; ++i) insert({random_id(rng_), random_id(rng_)});
+  for (int i = 0; i < 40 && index_->merging(); ++i) insert({random_id(rng_)});
+  ASSERT_FALSE(index_->merging());  // a merge's target is read again on opening
+  expect_consistent();
+  // The old "ids" was read once; its filter was stored at the first write.
+  open();
+  index_->prepare(Txn(env_->get(), MDB_RDONLY).get());
+  EXPECT_LE(index_->ids_scanned(), 6u);
   expect_consistent();
 
   Txn read(env_->get(), MDB_RDONLY);

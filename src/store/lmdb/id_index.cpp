@@ -13,6 +13,7 @@ namespace {
 
 constexpr std::string_view kRunsKey = "id_runs";
 constexpr std::string_view kMergeKey = "id_merge";
+constexpr std::string_view kBloomKeyPrefix = "id_bloom.";
 constexpr unsigned kBitsPerId = 10;
 constexpr unsigned kProbes = 7;  // the best count for 10 bits per id: ~1 % false positives
 
@@ -24,6 +25,10 @@ std::uint64_t serial_of(const MDB_val& value) {
   std::uint64_t serial = 0;
   if (value.mv_size == sizeof serial) std::memcpy(&serial, value.mv_data, sizeof serial);
   return serial;
+}
+
+std::string bloom_key(std::uint8_t slot) {
+  return std::string(kBloomKeyPrefix) + std::to_string(slot);
 }
 
 std::uint64_t word_at(const nostr::Bytes32& id, std::size_t offset) {
@@ -58,6 +63,20 @@ IdBloom::IdBloom(std::size_t expected_ids) {
   std::size_t bits = std::bit_ceil(std::max<std::size_t>(expected_ids, 1024) * kBitsPerId);
   words_.assign(bits / 64, 0);
   mask_ = bits - 1;
+}
+
+std::optional<IdBloom> IdBloom::from_bytes(std::string_view bytes) {
+  std::size_t bits = bytes.size() * 8;
+  if (bits < 64 || !std::has_single_bit(bits)) return std::nullopt;
+  IdBloom bloom(0);
+  bloom.words_.resize(bits / 64);
+  std::memcpy(bloom.words_.data(), bytes.data(), bytes.size());
+  bloom.mask_ = bits - 1;
+  return bloom;
+}
+
+std::string_view IdBloom::bytes() const {
+  return {reinterpret_cast<const char*>(words_.data()), words_.size() * sizeof(std::uint64_t)};
 }
 
 // Ids are SHA-256 outputs: their bytes are already uniformly spread, so two words of the id serve as
@@ -97,10 +116,9 @@ void IdIndex::prepare(MDB_txn* txn) {
     merge_ = std::move(merge);
   }
   for (auto& bloom : blooms_) bloom.reset();
-  for (std::size_t i = 0; i < runs_.size(); ++i) {
-    std::size_t n = entries(txn, runs_[i]);
-    build_bloom(txn, runs_[i], i == 0 ? std::max(n, options_.run_entries) : n);
-  }
+  unstored_.fill(false);
+  build_bloom(txn, runs_.front(), std::max(entries(txn, runs_.front()), options_.run_entries));
+  for (std::size_t i = 1; i < runs_.size(); ++i) load_bloom(txn, runs_[i], entries(txn, runs_[i]));
   if (merge_) {
     std::size_t total = 0;
     for (std::uint8_t input : merge_->inputs) total += entries(txn, input);
@@ -146,6 +164,11 @@ bool IdIndex::erase(MDB_txn* txn, const nostr::Bytes32& id) {
 }
 
 void IdIndex::maintain(MDB_txn* txn, std::size_t inserted) {
+  // Filters rebuilt when the store was opened (a format-1 store's "ids") are stored at the first write.
+  for (std::size_t s = 0; s < kIdSlots; ++s) {
+    if (unstored_[s] && blooms_[s]) store_bloom(txn, static_cast<std::uint8_t>(s));
+    unstored_[s] = false;
+  }
   seal_if_full(txn);
   start_merge_if_due(txn);
   if (merge_) advance_merge(txn, std::max(options_.min_merge_step, inserted * options_.merge_step_per_id));
@@ -186,13 +209,35 @@ void IdIndex::build_bloom(MDB_txn* txn, std::uint8_t slot, std::size_t expected)
     nostr::Bytes32 id;
     std::memcpy(id.data(), key.mv_data, 32);
     bloom.add(id);
+    ++ids_scanned_;
   }
+}
+
+void IdIndex::load_bloom(MDB_txn* txn, std::uint8_t slot, std::size_t expected) {
+  MDB_val value;
+  if (get(txn, dbis_.meta, to_val(bloom_key(slot)), value)) {
+    if (auto bloom = IdBloom::from_bytes(as_view(value))) {
+      blooms_[slot] = std::move(*bloom);
+      return;
+    }
+  }
+  build_bloom(txn, slot, expected);
+  unstored_[slot] = true;
+}
+
+void IdIndex::store_bloom(MDB_txn* txn, std::uint8_t slot) const {
+  put(txn, dbis_.meta, to_val(bloom_key(slot)), to_val(blooms_[slot]->bytes()));
+}
+
+void IdIndex::drop_bloom(MDB_txn* txn, std::uint8_t slot) const {
+  del(txn, dbis_.meta, to_val(bloom_key(slot)));
 }
 
 void IdIndex::seal_if_full(MDB_txn* txn) {
   if (entries(txn, runs_.front()) < options_.run_entries) return;
   auto slot = free_slot();
   if (!slot) return;  // every slot in use: the active run keeps growing until a merge frees one
+  store_bloom(txn, runs_.front());
   runs_.insert(runs_.begin(), *slot);
   blooms_[*slot].emplace(options_.run_entries);
   write_runs(txn);
@@ -272,10 +317,12 @@ void IdIndex::advance_merge(MDB_txn* txn, std::size_t budget) {
   }
   for (std::uint8_t slot : merge.inputs) {
     check(mdb_drop(txn, dbis_.id_slots[slot], 0), "mdb_drop");
+    drop_bloom(txn, slot);
     blooms_[slot].reset();
     runs_.erase(std::find(runs_.begin(), runs_.end(), slot));
   }
   runs_.push_back(merge.target);
+  store_bloom(txn, merge.target);
   merge_.reset();
   del(txn, dbis_.meta, to_val(kMergeKey));
 

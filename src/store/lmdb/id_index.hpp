@@ -12,7 +12,10 @@
 //   meta "id_merge"  target slot, input count, input slots, the last key copied (absent: no merge)
 //
 // The writer keeps a Bloom filter per run in memory (10 bits per id), so that a new id costs a B-tree
-// lookup only in the active run and rarely in any other. Readers ask every run of their snapshot.
+// lookup only in the active run and rarely in any other. Readers ask every run of their snapshot. A run's
+// filter is stored beside it when the run is sealed or made by a merge (meta "id_bloom.N"), so opening
+// the store reads the filters and scans only the active run; ids erased later leave the filter a
+// superset, which is all a Bloom filter needs to be.
 #include <lmdb.h>
 
 #include <array>
@@ -20,6 +23,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -46,8 +50,11 @@ std::uint64_t find_id(MDB_txn* txn, const Dbis& dbis, const IdRuns& runs, const 
 class IdBloom {
  public:
   explicit IdBloom(std::size_t expected_ids);
+  // A filter as bytes() gave it; nullopt when they are not one.
+  static std::optional<IdBloom> from_bytes(std::string_view bytes);
   void add(const nostr::Bytes32& id);
   bool may_contain(const nostr::Bytes32& id) const;
+  std::string_view bytes() const;
 
  private:
   std::vector<std::uint64_t> words_;
@@ -73,6 +80,8 @@ class IdIndex {
 
   const IdRuns& runs() const { return runs_; }
   bool merging() const { return merge_.has_value(); }
+  // Ids read to rebuild filters that were not stored, since this index was made.
+  std::size_t ids_scanned() const { return ids_scanned_; }
 
  private:
   struct Merge {
@@ -85,6 +94,10 @@ class IdIndex {
   std::size_t tier(std::size_t entries) const;
   std::optional<std::uint8_t> free_slot() const;
   void build_bloom(MDB_txn* txn, std::uint8_t slot, std::size_t expected);
+  // The stored filter of a sealed run, or one rebuilt from its ids and then stored.
+  void load_bloom(MDB_txn* txn, std::uint8_t slot, std::size_t expected);
+  void store_bloom(MDB_txn* txn, std::uint8_t slot) const;
+  void drop_bloom(MDB_txn* txn, std::uint8_t slot) const;
   void seal_if_full(MDB_txn* txn);
   void start_merge_if_due(MDB_txn* txn);
   void advance_merge(MDB_txn* txn, std::size_t budget);
@@ -97,6 +110,8 @@ class IdIndex {
   IdRuns runs_;
   std::optional<Merge> merge_;
   std::array<std::optional<IdBloom>, kIdSlots> blooms_;
+  std::array<bool, kIdSlots> unstored_{};  // sealed runs whose filter was rebuilt in a read transaction
+  std::size_t ids_scanned_ = 0;
 };
 
 }  // namespace pleb::store::lmdb
