@@ -237,6 +237,40 @@ TEST_F(IdIndexTest, AFormatOneStoreIsUpgradedAndItsIdsFound) {
   EXPECT_EQ(format, lmdb::kFormatVersion);
 }
 
+TEST_F(IdIndexTest, DamagedStateIsRefusedWithAClearError) {
+  for (int i = 0; i < 5; ++i) insert({random_id(rng_), random_id(rng_)});
+  auto refused = [&](std::string_view key, std::string_view value) {
+    {
+      Txn txn(env_->get(), 0);
+      lmdb::put(txn.get(), dbis_->meta, lmdb::to_val(key), lmdb::to_val(value));
+      txn.commit();
+    }
+    open();
+    Txn txn(env_->get(), MDB_RDONLY);
+    try {
+      index_->prepare(txn.get());
+      return std::string("accepted");
+    } catch (const std::runtime_error& e) {
+      return std::string(e.what());
+    }
+  };
+  // A merge whose input is the active run, then one cut short.
+  lmdb::IdRuns live;
+  {
+    Txn read(env_->get(), MDB_RDONLY);
+    live = lmdb::read_id_runs(read.get(), *dbis_);
+  }
+  const char active = static_cast<char>(live.front());
+  EXPECT_EQ(refused("id_merge", std::string{char(39), char(2), active, active, char(0)}),
+            "event store: the id index's merge state is damaged");
+  EXPECT_EQ(refused("id_merge", std::string{char(39), char(5)}),
+            "event store: the id index's merge state is damaged");
+  EXPECT_EQ(refused("id_runs", std::string{char(1), char(1)}),
+            "event store: the id index's list of runs is damaged");
+  EXPECT_EQ(refused("id_runs", std::string{char(200)}),
+            "event store: the id index's list of runs is damaged");
+}
+
 TEST(IdBloom, HoldsEveryIdAddedAndFewOthers) {
   std::mt19937_64 rng(7);
   lmdb::IdBloom bloom(10000);

@@ -27,6 +27,34 @@ std::uint64_t serial_of(const MDB_val& value) {
   return serial;
 }
 
+// The merge in progress as write_merge() stored it; throws when it cannot be one, since continuing a
+// merge from the wrong place would fail every batch after it.
+IdIndex::Merge parse_merge(std::string_view state, const IdRuns& runs) {
+  auto damaged = [] { return std::runtime_error("event store: the id index's merge state is damaged"); };
+  const auto* p = reinterpret_cast<const std::uint8_t*>(state.data());
+  if (state.size() < 3) throw damaged();
+  IdIndex::Merge merge;
+  merge.target = p[0];
+  std::size_t inputs = p[1], at = 2 + inputs;
+  if (inputs < 2 || state.size() < at + 1) throw damaged();
+  merge.inputs.assign(p + 2, p + at);
+  if (p[at] == 32 && state.size() == at + 1 + 32) {
+    nostr::Bytes32 last;
+    std::memcpy(last.data(), p + at + 1, 32);
+    merge.last = last;
+  } else if (p[at] != 0 || state.size() != at + 1) {
+    throw damaged();
+  }
+  auto in_runs = [&](std::uint8_t slot) { return std::find(runs.begin(), runs.end(), slot) != runs.end(); };
+  // The inputs are sealed runs (not the active one, runs.front()); the target is no run yet.
+  if (merge.target >= kIdSlots || in_runs(merge.target) ||
+      !std::all_of(merge.inputs.begin(), merge.inputs.end(),
+                   [&](std::uint8_t s) { return in_runs(s) && s != runs.front(); })) {
+    throw damaged();
+  }
+  return merge;
+}
+
 std::string bloom_key(std::uint8_t slot) {
   return std::string(kBloomKeyPrefix) + std::to_string(slot);
 }
@@ -44,9 +72,12 @@ IdRuns read_id_runs(MDB_txn* txn, const Dbis& dbis) {
   if (!get(txn, dbis.meta, to_val(kRunsKey), value) || value.mv_size == 0) return IdRuns{0};
   const auto* slots = static_cast<const std::uint8_t*>(value.mv_data);
   IdRuns runs(slots, slots + value.mv_size);
-  // A slot number out of range would index past the handles: such a store was not written by us.
-  if (std::any_of(runs.begin(), runs.end(), [](std::uint8_t s) { return s >= kIdSlots; })) {
-    throw std::runtime_error("event store: the id index names a run that does not exist");
+  // A slot out of range would index past the handles, and one named twice would be merged with itself:
+  // such a store was not written by this code.
+  IdRuns sorted = runs;
+  std::sort(sorted.begin(), sorted.end());
+  if (sorted.back() >= kIdSlots || std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
+    throw std::runtime_error("event store: the id index's list of runs is damaged");
   }
   return runs;
 }
@@ -99,22 +130,7 @@ void IdIndex::prepare(MDB_txn* txn) {
   runs_ = read_id_runs(txn, dbis_);
   merge_.reset();
   MDB_val value;
-  if (get(txn, dbis_.meta, to_val(kMergeKey), value)) {
-    const auto* p = static_cast<const std::uint8_t*>(value.mv_data);
-    std::size_t size = value.mv_size;
-    if (size < 2 || size < 2u + p[1] + 1u) throw std::runtime_error("event store: malformed id merge state");
-    Merge merge;
-    merge.target = p[0];
-    merge.inputs.assign(p + 2, p + 2 + p[1]);
-    std::size_t at = 2u + p[1];
-    if (p[at] == 32 && size >= at + 1 + 32) {
-      nostr::Bytes32 last;
-      std::memcpy(last.data(), p + at + 1, 32);
-      merge.last = last;
-    }
-    if (merge.target >= kIdSlots) throw std::runtime_error("event store: malformed id merge state");
-    merge_ = std::move(merge);
-  }
+  if (get(txn, dbis_.meta, to_val(kMergeKey), value)) merge_ = parse_merge(as_view(value), runs_);
   for (auto& bloom : blooms_) bloom.reset();
   unstored_.fill(false);
   build_bloom(txn, runs_.front(), std::max(entries(txn, runs_.front()), options_.run_entries));
@@ -229,7 +245,10 @@ void IdIndex::store_bloom(MDB_txn* txn, std::uint8_t slot) const {
   put(txn, dbis_.meta, to_val(bloom_key(slot)), to_val(blooms_[slot]->bytes()));
 }
 
-void IdIndex::drop_bloom(MDB_txn* txn, std::uint8_t slot) const {
+// Empties a slot and forgets its filter: merged inputs, and (only defensively: a free slot is empty) a
+// slot about to be used again.
+void IdIndex::clear_slot(MDB_txn* txn, std::uint8_t slot) const {
+  check(mdb_drop(txn, dbis_.id_slots[slot], 0), "mdb_drop");
   del(txn, dbis_.meta, to_val(bloom_key(slot)));
 }
 
@@ -238,6 +257,7 @@ void IdIndex::seal_if_full(MDB_txn* txn) {
   auto slot = free_slot();
   if (!slot) return;  // every slot in use: the active run keeps growing until a merge frees one
   store_bloom(txn, runs_.front());
+  clear_slot(txn, *slot);
   runs_.insert(runs_.begin(), *slot);
   blooms_[*slot].emplace(options_.run_entries);
   write_runs(txn);
@@ -253,6 +273,7 @@ void IdIndex::start_merge_if_due(MDB_txn* txn) {
     if (sealed[i].first != sealed[i + options_.merge_width - 1].first) continue;
     auto target = free_slot();
     if (!target) return;
+    clear_slot(txn, *target);
     Merge merge;
     merge.target = *target;
     std::size_t total = 0;
@@ -316,8 +337,7 @@ void IdIndex::advance_merge(MDB_txn* txn, std::size_t budget) {
     return;
   }
   for (std::uint8_t slot : merge.inputs) {
-    check(mdb_drop(txn, dbis_.id_slots[slot], 0), "mdb_drop");
-    drop_bloom(txn, slot);
+    clear_slot(txn, slot);
     blooms_[slot].reset();
     runs_.erase(std::find(runs_.begin(), runs_.end(), slot));
   }

@@ -78,18 +78,18 @@ class IdIndex {
   // A write transaction failed: what is in memory may no longer match what is stored.
   void invalidate();
 
-  const IdRuns& runs() const { return runs_; }
-  bool merging() const { return merge_.has_value(); }
-  // Ids read to rebuild filters that were not stored, since this index was made.
-  std::size_t ids_scanned() const { return ids_scanned_; }
-
- private:
   struct Merge {
     std::uint8_t target = 0;
     IdRuns inputs;
     std::optional<nostr::Bytes32> last;  // the last id copied
   };
 
+  const IdRuns& runs() const { return runs_; }
+  bool merging() const { return merge_.has_value(); }
+  // Ids read to rebuild filters that were not stored, since this index was made.
+  std::size_t ids_scanned() const { return ids_scanned_; }
+
+ private:
   std::size_t entries(MDB_txn* txn, std::uint8_t slot) const;
   std::size_t tier(std::size_t entries) const;
   std::optional<std::uint8_t> free_slot() const;
@@ -97,7 +97,7 @@ class IdIndex {
   // The stored filter of a sealed run, or one rebuilt from its ids and then stored.
   void load_bloom(MDB_txn* txn, std::uint8_t slot, std::size_t expected);
   void store_bloom(MDB_txn* txn, std::uint8_t slot) const;
-  void drop_bloom(MDB_txn* txn, std::uint8_t slot) const;
+  void clear_slot(MDB_txn* txn, std::uint8_t slot) const;
   void seal_if_full(MDB_txn* txn);
   void start_merge_if_due(MDB_txn* txn);
   void advance_merge(MDB_txn* txn, std::size_t budget);
