@@ -27,9 +27,19 @@ std::uint64_t serial_of(const MDB_val& value) {
   return serial;
 }
 
-// The merge in progress as write_merge() stored it; throws when it cannot be one, since continuing a
-// merge from the wrong place would fail every batch after it.
-IdIndex::Merge parse_merge(std::string_view state, const IdRuns& runs) {
+std::string bloom_key(std::uint8_t slot) {
+  return std::string(kBloomKeyPrefix) + std::to_string(slot);
+}
+
+std::uint64_t word_at(const nostr::Bytes32& id, std::size_t offset) {
+  std::uint64_t w;
+  std::memcpy(&w, id.data() + offset, sizeof w);
+  return w;
+}
+
+}  // namespace
+
+IdIndex::Merge parse_id_merge(std::string_view state, const IdRuns& runs) {
   auto damaged = [] { return std::runtime_error("event store: the id index's merge state is damaged"); };
   const auto* p = reinterpret_cast<const std::uint8_t*>(state.data());
   if (state.size() < 3) throw damaged();
@@ -54,18 +64,6 @@ IdIndex::Merge parse_merge(std::string_view state, const IdRuns& runs) {
   }
   return merge;
 }
-
-std::string bloom_key(std::uint8_t slot) {
-  return std::string(kBloomKeyPrefix) + std::to_string(slot);
-}
-
-std::uint64_t word_at(const nostr::Bytes32& id, std::size_t offset) {
-  std::uint64_t w;
-  std::memcpy(&w, id.data() + offset, sizeof w);
-  return w;
-}
-
-}  // namespace
 
 IdRuns read_id_runs(MDB_txn* txn, const Dbis& dbis) {
   MDB_val value;
@@ -130,7 +128,7 @@ void IdIndex::prepare(MDB_txn* txn) {
   runs_ = read_id_runs(txn, dbis_);
   merge_.reset();
   MDB_val value;
-  if (get(txn, dbis_.meta, to_val(kMergeKey), value)) merge_ = parse_merge(as_view(value), runs_);
+  if (get(txn, dbis_.meta, to_val(kMergeKey), value)) merge_ = parse_id_merge(as_view(value), runs_);
   for (auto& bloom : blooms_) bloom.reset();
   unstored_.fill(false);
   build_bloom(txn, runs_.front(), std::max(entries(txn, runs_.front()), options_.run_entries));

@@ -114,4 +114,9 @@ class IdIndex {
   std::size_t ids_scanned_ = 0;
 };
 
+// The merge in progress as stored in meta "id_merge", checked against the runs: throws
+// std::runtime_error when it cannot be one, since continuing a merge from the wrong place would fail
+// every batch after it.
+IdIndex::Merge parse_id_merge(std::string_view state, const IdRuns& runs);
+
 }  // namespace pleb::store::lmdb
