@@ -67,6 +67,7 @@ void serve(const ServeFlags& flags) {
   store_options.directory = std::filesystem::path(config.data_dir) / "events";
   store_options.map_size = config.map_size_gib << 30;
   store_options.sync = config.sync;
+  store_options.id_run_entries = config.id_run_entries;
   store_options.max_limit = config.relay.limits.max_limit;
   auto store = store::open_lmdb_store(store_options);
   store::BatchWriterOptions writer_options;

@@ -381,6 +381,8 @@ void load_config_file(const std::string& path, ServeConfig& config) {
   read(table, "storage", "data", config.data_dir);
   read(table, "storage", "map_size_gib", config.map_size_gib);
   read(table, "storage", "sync", config.sync);
+  read(table, "storage", "id_run_entries", config.id_run_entries);
+  if (config.id_run_entries == 0) throw UsageError("config: [storage] id_run_entries must be at least 1");
 
   auto& relay = config.relay;
   read(table, "relay", "name", relay.info.name);

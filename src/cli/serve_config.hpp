@@ -17,6 +17,7 @@ struct ServeConfig {
   std::string data_dir = "./data";
   std::size_t map_size_gib = 1024;
   bool sync = true;
+  std::size_t id_run_entries = 65536;  // store::LmdbOptions::id_run_entries
 };
 
 // Reads a pleb.toml file over the defaults in `config`; throws UsageError naming the bad key.

@@ -19,6 +19,8 @@ expect_error "[server] max_message_bytes has the wrong type" '[server]
 max_message_bytes = "big"'
 expect_error "[server] threads has the wrong type" '[server]
 threads = -2'
+expect_error "[storage] id_run_entries must be at least 1" '[storage]
+id_run_entries = 0'
 expect_error "[relay] restricted_read_kinds must be kinds" '[relay]
 restricted_read_kinds = [4, 70000]'
 expect_error "--listen has an invalid port" '' --listen 127.0.0.1:99999
