@@ -102,7 +102,7 @@ class Ingest final : public ClientEvents {
     in_flight_[client.index()] = 0;
   }
 
-  void report(const Fleet& fleet, double baseline, double server_cpu, double client_cpu) {
+  void report(const Fleet& fleet, const RawVerifyRates& baseline, double server_cpu, double client_cpu) {
     double seconds = seconds_between(started_, last_reply_ > started_ ? last_reply_ : Clock::now());
     double rate = seconds > 0 ? static_cast<double>(accepted_) / seconds : 0;
     JsonLine line;
@@ -120,8 +120,11 @@ class Ingest final : public ClientEvents {
         .number("seconds", seconds)
         .number("events_per_s", rate, 0)
         .latencies("ok", latencies_);
-    if (baseline > 0) {
-      line.number("verify_baseline_per_s", baseline, 0).number("ratio_to_raw_verify", rate / baseline);
+    if (baseline.distinct > 0) {
+      line.number("verify_baseline_per_s", baseline.distinct, 0)
+          .number("ratio_to_raw_verify", rate / baseline.distinct)
+          .number("verify_baseline_hot_per_s", baseline.hot, 0)
+          .number("ratio_to_hot_verify", rate / baseline.hot);
     }
     if (server_cpu >= 0) line.number("server_cpu", server_cpu / seconds, 2);
     line.number("client_cpu", client_cpu / seconds, 2);
@@ -166,7 +169,8 @@ void run_ingest(const IngestOptions& options) {
     throw std::invalid_argument("--connections and --window must be positive");
   raise_open_file_limit();
   // The baseline first, while nothing else of ours runs on this core.
-  double baseline = options.baseline_seconds > 0 ? measure_raw_verify(options.baseline_seconds) : 0;
+  RawVerifyRates baseline;
+  if (options.baseline_seconds > 0) baseline = measure_raw_verify(options.baseline_seconds);
   Corpus corpus = sign_corpus(options);
   net::io_context ioc;
   Phase phase(ioc);

@@ -21,8 +21,15 @@ void run_generate(const GenerateOptions& options);
 struct VerifyBaselineOptions {
   double seconds = 2;
 };
-// Raw secp256k1_schnorrsig_verify per second on this core, public keys parsed before timing.
-double measure_raw_verify(double seconds);
+// Raw secp256k1_schnorrsig_verify per second on this core, public keys parsed before timing, each rate
+// measured for `seconds`. `distinct`: 16,384 different signatures in turn, as a relay meets them (the
+// ratio targets use it); `hot`: 256 signatures over and over, which keeps the lines of libsecp256k1's
+// tables that they need in the core's cache and runs ~7 % faster (docs/BENCHMARKS.md).
+struct RawVerifyRates {
+  double distinct = 0;
+  double hot = 0;
+};
+RawVerifyRates measure_raw_verify(double seconds);
 void run_verify_baseline(const VerifyBaselineOptions& options);
 
 struct IngestOptions {

@@ -36,7 +36,7 @@ done
 echo "ok: --help on every scenario, non-loopback targets refused"
 
 "$pleb" bench verify-baseline --seconds 0.2 >"$dir/baseline.json"
-expect_keys "$dir/baseline.json" scenario verify_per_s us_per_verify
+expect_keys "$dir/baseline.json" scenario verify_per_s us_per_verify verify_per_s_hot us_per_verify_hot
 echo "ok: verify-baseline $(cat "$dir/baseline.json")"
 
 # generate: deterministic whatever the thread count, every line a valid event, loaded before serving.
@@ -63,7 +63,7 @@ url=ws://127.0.0.1:$port
 timeout 60 "$pleb" bench ingest --url "$url" --connections 3 --window 8 --events 100 --duration 5 \
   --baseline-seconds 0.2 --pid "$server" >"$dir/ingest.json"
 expect_keys "$dir/ingest.json" scenario connections sent ok rejected errors events_per_s ok_p50_ms ok_p99_ms \
-  ok_max_ms verify_baseline_per_s ratio_to_raw_verify server_cpu client_cpu
+  ok_max_ms verify_baseline_per_s ratio_to_raw_verify verify_baseline_hot_per_s ratio_to_hot_verify server_cpu client_cpu
 [[ $(value_of "$dir/ingest.json" ok) == 100 ]] || fail "ingest: every event must be acknowledged: $(cat "$dir/ingest.json")"
 echo "ok: ingest $(cat "$dir/ingest.json")"
 
