@@ -26,6 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (merge.target >= kIdSlots || in_runs(merge.target) || merge.inputs.size() < 2) std::abort();
     for (std::uint8_t input : merge.inputs) {
       if (!in_runs(input) || input == runs.front()) std::abort();
+      if (std::count(merge.inputs.begin(), merge.inputs.end(), input) != 1) std::abort();
     }
   } catch (const std::runtime_error& e) {
     if (std::string_view(e.what()).find("damaged") == std::string_view::npos) std::abort();

@@ -56,7 +56,10 @@ IdIndex::Merge parse_id_merge(std::string_view state, const IdRuns& runs) {
     throw damaged();
   }
   auto in_runs = [&](std::uint8_t slot) { return std::find(runs.begin(), runs.end(), slot) != runs.end(); };
-  // The inputs are sealed runs (not the active one, runs.front()); the target is no run yet.
+  // The inputs are distinct sealed runs (not the active one, runs.front()); the target is no run yet.
+  IdRuns sorted = merge.inputs;
+  std::sort(sorted.begin(), sorted.end());
+  if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) throw damaged();
   if (merge.target >= kIdSlots || in_runs(merge.target) ||
       !std::all_of(merge.inputs.begin(), merge.inputs.end(),
                    [&](std::uint8_t s) { return in_runs(s) && s != runs.front(); })) {
