@@ -291,45 +291,50 @@ void IdIndex::start_merge_if_due(MDB_txn* txn) {
 
 void IdIndex::advance_merge(MDB_txn* txn, std::size_t budget) {
   Merge& merge = *merge_;
+  // Each input's current entry is copied out: LMDB may move the pages it read once the target is
+  // written to (values returned stay valid only until the next update), while cursors stay valid.
   struct Input {
     Cursor cursor;
-    MDB_val key{}, value{};
+    nostr::Bytes32 id{};
+    std::uint64_t serial = 0;
     bool more = false;
+
+    void step(MDB_cursor_op op, MDB_val key = {}) {
+      MDB_val value;
+      for (more = cursor.move(key, value, op); more; more = cursor.move(key, value, MDB_NEXT)) {
+        if (key.mv_size != 32) continue;  // not an id: nothing this code wrote
+        std::memcpy(id.data(), key.mv_data, 32);
+        serial = serial_of(value);
+        return;
+      }
+    }
   };
   std::vector<Input> inputs;
   inputs.reserve(merge.inputs.size());
   for (std::uint8_t slot : merge.inputs) {
     Input& in = inputs.emplace_back(Input{Cursor(txn, dbis_.id_slots[slot])});
-    if (merge.last) {
-      in.key = id_val(*merge.last);
-      in.more = in.cursor.move(in.key, in.value, MDB_SET_RANGE);
-      if (in.more && in.key.mv_size == 32 && std::memcmp(in.key.mv_data, merge.last->data(), 32) == 0) {
-        in.more = in.cursor.move(in.key, in.value, MDB_NEXT);
-      }
-    } else {
-      in.more = in.cursor.move(in.key, in.value, MDB_FIRST);
+    if (!merge.last) {
+      in.step(MDB_FIRST);
+      continue;
     }
+    in.step(MDB_SET_RANGE, id_val(*merge.last));
+    if (in.more && in.id == *merge.last) in.step(MDB_NEXT);
   }
   Cursor target(txn, dbis_.id_slots[merge.target]);
   auto& bloom = *blooms_[merge.target];
-  std::size_t copied = 0;
-  for (; copied < budget; ++copied) {
+  for (std::size_t copied = 0; copied < budget; ++copied) {
     Input* next = nullptr;
     for (auto& in : inputs) {
-      if (in.more && (!next || as_view(in.key) < as_view(next->key))) next = &in;
+      if (in.more && (!next || in.id < next->id)) next = &in;
     }
     if (!next) break;
-    if (next->key.mv_size == 32) {
-      nostr::Bytes32 id;
-      std::memcpy(id.data(), next->key.mv_data, 32);
-      // An id is in one run only; should one ever be in two, the first copy is kept.
-      if (!merge.last || id != *merge.last) {
-        target.put(next->key, next->value, MDB_APPEND);
-        bloom.add(id);
-        merge.last = id;
-      }
+    // An id is in one run only; should one ever be in two, the first copy is kept.
+    if (!merge.last || next->id != *merge.last) {
+      target.put(id_val(next->id), to_val(&next->serial, sizeof next->serial), MDB_APPEND);
+      bloom.add(next->id);
+      merge.last = next->id;
     }
-    next->more = next->cursor.move(next->key, next->value, MDB_NEXT);
+    next->step(MDB_NEXT);
   }
   bool done = std::none_of(inputs.begin(), inputs.end(), [](const Input& in) { return in.more; });
   inputs.clear();  // cursors closed before their trees are emptied
