@@ -99,9 +99,10 @@ class IdIndexTest : public ::testing::Test {
     write.abort();
 
     Txn read(env_->get(), MDB_RDONLY);
+    lmdb::IdSnapshot snapshot(read.get(), *dbis_);
+    for (const auto& [id, serial] : stored_) ASSERT_EQ(snapshot.find(id), serial);
+    for (const auto& id : erased) EXPECT_EQ(snapshot.find(id), 0u);
     auto runs = lmdb::read_id_runs(read.get(), *dbis_);
-    for (const auto& [id, serial] : stored_) ASSERT_EQ(lmdb::find_id(read.get(), *dbis_, runs, id), serial);
-    for (const auto& id : erased) EXPECT_EQ(lmdb::find_id(read.get(), *dbis_, runs, id), 0u);
     std::size_t in_runs = 0;
     for (std::uint8_t slot : runs) {
       MDB_stat stat;

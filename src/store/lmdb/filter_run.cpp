@@ -28,10 +28,10 @@ FilterRun::FilterRun(nostr::Filter filter, const PlannerLimits& limits, std::uin
 }
 
 void FilterRun::look_up_ids(MDB_txn* txn, const Dbis& dbis) {
-  IdRuns runs = read_id_runs(txn, dbis);
+  IdSnapshot index(txn, dbis);
   for (const auto& id : *filter_.ids) {
     ++id_lookups_;
-    std::uint64_t serial = find_id(txn, dbis, runs, id);
+    std::uint64_t serial = index.find(id);
     if (serial == 0) continue;
     MDB_val record;
     RecordHeader header;

@@ -83,10 +83,20 @@ IdRuns read_id_runs(MDB_txn* txn, const Dbis& dbis) {
   return runs;
 }
 
-std::uint64_t find_id(MDB_txn* txn, const Dbis& dbis, const IdRuns& runs, const nostr::Bytes32& id) {
+IdSnapshot::IdSnapshot(MDB_txn* txn, const Dbis& dbis)
+    : txn_(txn), dbis_(dbis), runs_(read_id_runs(txn, dbis)) {
   MDB_val value;
-  for (std::uint8_t slot : runs) {
-    if (get(txn, dbis.id_slots[slot], id_val(id), value)) return serial_of(value);
+  for (std::uint8_t slot : runs_) {
+    bool stored = get(txn, dbis.meta, to_val(bloom_key(slot)), value);
+    filters_.push_back(stored ? as_view(value) : std::string_view{});
+  }
+}
+
+std::uint64_t IdSnapshot::find(const nostr::Bytes32& id) const {
+  MDB_val value;
+  for (std::size_t i = 0; i < runs_.size(); ++i) {
+    if (!filters_[i].empty() && !IdBloom::stored_may_contain(filters_[i], id)) continue;
+    if (get(txn_, dbis_.id_slots[runs_[i]], id_val(id), value)) return serial_of(value);
   }
   return 0;
 }
@@ -118,12 +128,21 @@ void IdBloom::add(const nostr::Bytes32& id) {
   for (unsigned i = 0; i < kProbes; ++i, h += step) words_[(h & mask_) >> 6] |= std::uint64_t{1} << (h & 63);
 }
 
-bool IdBloom::may_contain(const nostr::Bytes32& id) const {
+bool IdBloom::stored_may_contain(std::string_view bytes, const nostr::Bytes32& id) {
+  std::size_t bits = bytes.size() * 8;
+  if (bits < 64 || !std::has_single_bit(bits)) return true;
+  const std::uint64_t mask = bits - 1;
   std::uint64_t h = word_at(id, 0), step = word_at(id, 8) | 1;
   for (unsigned i = 0; i < kProbes; ++i, h += step) {
-    if (!(words_[(h & mask_) >> 6] & (std::uint64_t{1} << (h & 63)))) return false;
+    std::uint64_t word;  // LMDB values are not 8-byte aligned
+    std::memcpy(&word, bytes.data() + ((h & mask) >> 6) * sizeof word, sizeof word);
+    if (!(word & (std::uint64_t{1} << (h & 63)))) return false;
   }
   return true;
+}
+
+bool IdBloom::may_contain(const nostr::Bytes32& id) const {
+  return stored_may_contain(bytes(), id);
 }
 
 void IdIndex::prepare(MDB_txn* txn) {

@@ -43,15 +43,17 @@ struct IdIndexOptions {
 
 using IdRuns = std::vector<std::uint8_t>;  // slot numbers, the active run first
 
-// The runs a read transaction sees, and a lookup in them: 0 when the id is absent.
+// The runs a read transaction sees.
 IdRuns read_id_runs(MDB_txn* txn, const Dbis& dbis);
-std::uint64_t find_id(MDB_txn* txn, const Dbis& dbis, const IdRuns& runs, const nostr::Bytes32& id);
 
 class IdBloom {
  public:
   explicit IdBloom(std::size_t expected_ids);
   // A filter as bytes() gave it; nullopt when they are not one.
   static std::optional<IdBloom> from_bytes(std::string_view bytes);
+  // may_contain() asked of bytes() as stored, without copying them; true for bytes that are no filter
+  // (the caller then asks the run itself).
+  static bool stored_may_contain(std::string_view bytes, const nostr::Bytes32& id);
   void add(const nostr::Bytes32& id);
   bool may_contain(const nostr::Bytes32& id) const;
   std::string_view bytes() const;
@@ -59,6 +61,21 @@ class IdBloom {
  private:
   std::vector<std::uint64_t> words_;
   std::uint64_t mask_ = 0;  // bit count − 1 (a power of two)
+};
+
+// The id index as one read transaction sees it: its runs, and the filters stored for the sealed ones,
+// read in place from the transaction's pages. Valid while the transaction is.
+class IdSnapshot {
+ public:
+  IdSnapshot(MDB_txn* txn, const Dbis& dbis);
+  // The stored event's serial, 0 when the id is absent.
+  std::uint64_t find(const nostr::Bytes32& id) const;
+
+ private:
+  MDB_txn* txn_;
+  const Dbis& dbis_;
+  IdRuns runs_;
+  std::vector<std::string_view> filters_;  // per run; empty: none stored, ask the run
 };
 
 // The writer's side. Used under the store's write lock only.
