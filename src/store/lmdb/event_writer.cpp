@@ -40,7 +40,6 @@ EventWriter::EventWriter(MDB_txn* txn, const Dbis& dbis, WriteBuffers& buffers, 
     : txn_(txn), dbis_(dbis), buffers_(buffers), ids_(ids) {
   buffers_.clear();  // what a failed batch left
   ids_.prepare(txn_);
-
   MDB_val value;
   if (get(txn_, dbis_.meta, to_val(kNextSerialKey), value))
     next_serial_ = std::max(next_serial_, read_u64(value));

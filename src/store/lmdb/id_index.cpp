@@ -31,6 +31,23 @@ std::string bloom_key(std::uint8_t slot) {
   return std::string(kBloomKeyPrefix) + std::to_string(slot);
 }
 
+// True when a slot is named twice.
+bool has_repeats(IdRuns slots) {
+  std::sort(slots.begin(), slots.end());
+  return std::adjacent_find(slots.begin(), slots.end()) != slots.end();
+}
+
+// The first run that `may_hold(i)` admits and that holds the id; 0 when none does.
+template <typename MayHold>
+std::uint64_t find_in_runs(MDB_txn* txn, const Dbis& dbis, const IdRuns& runs, const nostr::Bytes32& id,
+                           MayHold may_hold) {
+  MDB_val value;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    if (may_hold(i) && get(txn, dbis.id_slots[runs[i]], id_val(id), value)) return serial_of(value);
+  }
+  return 0;
+}
+
 std::uint64_t word_at(const nostr::Bytes32& id, std::size_t offset) {
   std::uint64_t w;
   std::memcpy(&w, id.data() + offset, sizeof w);
@@ -57,9 +74,7 @@ IdIndex::Merge parse_id_merge(std::string_view state, const IdRuns& runs) {
   }
   auto in_runs = [&](std::uint8_t slot) { return std::find(runs.begin(), runs.end(), slot) != runs.end(); };
   // The inputs are distinct sealed runs (not the active one, runs.front()); the target is no run yet.
-  IdRuns sorted = merge.inputs;
-  std::sort(sorted.begin(), sorted.end());
-  if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) throw damaged();
+  if (has_repeats(merge.inputs)) throw damaged();
   if (merge.target >= kIdSlots || in_runs(merge.target) ||
       !std::all_of(merge.inputs.begin(), merge.inputs.end(),
                    [&](std::uint8_t s) { return in_runs(s) && s != runs.front(); })) {
@@ -75,9 +90,7 @@ IdRuns read_id_runs(MDB_txn* txn, const Dbis& dbis) {
   IdRuns runs(slots, slots + value.mv_size);
   // A slot out of range would index past the handles, and one named twice would be merged with itself:
   // such a store was not written by this code.
-  IdRuns sorted = runs;
-  std::sort(sorted.begin(), sorted.end());
-  if (sorted.back() >= kIdSlots || std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
+  if (*std::max_element(runs.begin(), runs.end()) >= kIdSlots || has_repeats(runs)) {
     throw std::runtime_error("event store: the id index's list of runs is damaged");
   }
   return runs;
@@ -93,12 +106,9 @@ IdSnapshot::IdSnapshot(MDB_txn* txn, const Dbis& dbis)
 }
 
 std::uint64_t IdSnapshot::find(const nostr::Bytes32& id) const {
-  MDB_val value;
-  for (std::size_t i = 0; i < runs_.size(); ++i) {
-    if (!filters_[i].empty() && !IdBloom::stored_may_contain(filters_[i], id)) continue;
-    if (get(txn_, dbis_.id_slots[runs_[i]], id_val(id), value)) return serial_of(value);
-  }
-  return 0;
+  return find_in_runs(txn_, dbis_, runs_, id, [&](std::size_t i) {
+    return filters_[i].empty() || IdBloom::stored_may_contain(filters_[i], id);
+  });
 }
 
 IdBloom::IdBloom(std::size_t expected_ids) {
@@ -110,7 +120,7 @@ IdBloom::IdBloom(std::size_t expected_ids) {
 std::optional<IdBloom> IdBloom::from_bytes(std::string_view bytes) {
   std::size_t bits = bytes.size() * 8;
   if (bits < 64 || !std::has_single_bit(bits)) return std::nullopt;
-  IdBloom bloom(0);
+  IdBloom bloom;
   bloom.words_.resize(bits / 64);
   std::memcpy(bloom.words_.data(), bytes.data(), bytes.size());
   bloom.mask_ = bits - 1;
@@ -168,12 +178,8 @@ void IdIndex::invalidate() {
 }
 
 std::uint64_t IdIndex::find(MDB_txn* txn, const nostr::Bytes32& id) const {
-  MDB_val value;
-  for (std::uint8_t slot : runs_) {
-    if (!blooms_[slot]->may_contain(id)) continue;
-    if (get(txn, dbis_.id_slots[slot], id_val(id), value)) return serial_of(value);
-  }
-  return 0;
+  return find_in_runs(txn, dbis_, runs_, id,
+                      [&](std::size_t i) { return blooms_[runs_[i]]->may_contain(id); });
 }
 
 void IdIndex::put_sorted(MDB_txn* txn, std::span<const std::pair<nostr::Bytes32, std::uint64_t>> ids) {
@@ -370,7 +376,6 @@ void IdIndex::advance_merge(MDB_txn* txn, std::size_t budget) {
   store_bloom(txn, merge.target);
   merge_.reset();
   del(txn, dbis_.meta, to_val(kMergeKey));
-
   write_runs(txn);
 }
 

@@ -12,10 +12,10 @@
 //   meta "id_merge"  target slot, input count, input slots, the last key copied (absent: no merge)
 //
 // The writer keeps a Bloom filter per run in memory (10 bits per id), so that a new id costs a B-tree
-// lookup only in the active run and rarely in any other. Readers ask every run of their snapshot. A run's
-// filter is stored beside it when the run is sealed or made by a merge (meta "id_bloom.N"), so opening
-// the store reads the filters and scans only the active run; ids erased later leave the filter a
-// superset, which is all a Bloom filter needs to be.
+// lookup only in the active run and rarely in any other. A run's filter is stored beside it when the run
+// is sealed or made by a merge (meta "id_bloom.N"), so opening the store reads the filters and scans only
+// the active run, and readers (IdSnapshot) use the stored filters of their snapshot; ids erased later
+// leave a filter a superset, which is all a Bloom filter needs to be.
 #include <lmdb.h>
 
 #include <array>
@@ -59,6 +59,7 @@ class IdBloom {
   std::string_view bytes() const;
 
  private:
+  IdBloom() = default;  // for from_bytes()
   std::vector<std::uint64_t> words_;
   std::uint64_t mask_ = 0;  // bit count − 1 (a power of two)
 };
