@@ -116,10 +116,12 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
   void start(bhttp::request<bhttp::string_body> request, UpgradeInfo info) {
     ws_.next_layer().set_owner(weak_from_this());
     const auto& options = shared_->options;
+    // Idle connections are found by the server's sweep (check_idle), not by Beast: Beast re-arms a timer
+    // at every read, a cancel, a completion and a new wait per message on the busiest path.
     ws::stream_base::timeout timeout{};
     timeout.handshake_timeout = std::chrono::seconds(30);
-    timeout.idle_timeout = options.idle_timeout;
-    timeout.keep_alive_pings = true;
+    timeout.idle_timeout = ws::stream_base::none();
+    timeout.keep_alive_pings = false;
     ws_.set_option(timeout);
     if (options.permessage_deflate) {
       ws::permessage_deflate deflate;
@@ -161,6 +163,28 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
   const std::string& remote_address() const override { return slot_.address(); }
   std::uint64_t id() const override { return id_; }
 
+  // Runs on the strand once per half idle timeout (the server's sweep). A connection that read nothing
+  // (no frame, not even a pong) for a whole period gets a ping; one that then reads nothing for another
+  // period is closed, as is one whose close handshake is still unanswered two periods later. So a silent
+  // peer is pinged after one to two half-timeouts and dropped after one and a half to two timeouts.
+  void check_idle() {
+    if (finished_) return;
+    if (close_started_) {
+      if (++closing_periods_ >= 2) close_socket();
+      return;
+    }
+    if (active_) {
+      active_ = false;
+      pinged_ = false;
+    } else if (!pinged_) {
+      pinged_ = true;
+      ws_.async_ping({}, [self = shared_from_this()](beast::error_code) {});
+    } else {
+      close_socket();
+    }
+  }
+  net::any_io_executor executor() { return ws_.get_executor(); }
+
  private:
   using InboxItem = std::variant<OutgoingMessage, std::function<void()>>;
 
@@ -197,6 +221,7 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
       std::lock_guard lock(shared_->mutex);
       shared_->sockets[id_] = weak_from_this();
     }
+    ws_.control_callback([this](ws::frame_type, beast::string_view) { active_ = true; });
     sink_ = shared_->websocket->on_open(shared_from_this(), info);
     if (shared_->stopping) begin_close();
     read();
@@ -212,6 +237,7 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
   }
 
   void on_read(beast::error_code ec) {
+    active_ = true;
     if (ec) {
       if (ec == ws::error::message_too_big && sink_) sink_->on_oversize(shared_->options.max_message_bytes);
       finish();
@@ -281,10 +307,7 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
     closing_ = true;
     deadline_ = std::make_unique<net::steady_timer>(ws_.get_executor(), std::chrono::seconds(5));
     deadline_->async_wait([self = shared_from_this()](beast::error_code ec) {
-      if (!ec) {
-        beast::error_code ignored;
-        beast::get_lowest_layer(self->ws_).close(ignored);
-      }
+      if (!ec) self->close_socket();
     });
     if (!writing_) write_next();
   }
@@ -340,7 +363,14 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
     ws_.async_close(ws::close_code::normal, [self = shared_from_this()](beast::error_code) {});
   }
 
+  // The pending read then fails and finishes the session.
+  void close_socket() {
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).close(ignored);
+  }
+
   void finish() {
+    finished_ = true;
     drain_waiters_.clear();
     if (sink_) {
       sink_->on_close();
@@ -363,6 +393,10 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
   bool closing_ = false;
   bool close_started_ = false;
   bool overflowed_ = false;
+  bool finished_ = false;
+  bool active_ = true;  // read something since the last idle check
+  bool pinged_ = false;
+  int closing_periods_ = 0;
   std::unique_ptr<net::steady_timer> deadline_;
   struct DrainWaiter {
     std::size_t below_bytes;
@@ -535,12 +569,33 @@ struct Server::Impl {
     });
   }
   std::unique_ptr<net::steady_timer> stop_timer;
+  net::steady_timer idle_sweep{ioc};
+
+  // One timer for all connections instead of one per connection: idle connections stay small and a
+  // busy one pays nothing per message (WsSession::check_idle).
+  void sweep_idle_connections(std::chrono::milliseconds period) {
+    idle_sweep.expires_after(period);
+    idle_sweep.async_wait([this, period](beast::error_code ec) {
+      if (ec) return;
+      std::vector<std::shared_ptr<WsSession>> sessions;
+      {
+        std::lock_guard lock(shared->mutex);
+        sessions.reserve(shared->sockets.size());
+        for (auto& [id, weak] : shared->sockets) {
+          if (auto session = weak.lock()) sessions.push_back(std::move(session));
+        }
+      }
+      for (auto& session : sessions) net::post(session->executor(), [session] { session->check_idle(); });
+      sweep_idle_connections(period);
+    });
+  }
 
   // Clients that never answer the close frame must not hold the process: stop hard at the deadline.
   void wait_for_connections_then_stop(std::chrono::steady_clock::time_point deadline) {
     if (shared->connections == 0 || std::chrono::steady_clock::now() >= deadline) {
       signals.cancel();
       reload_signals.cancel();
+      idle_sweep.cancel();
       ioc.stop();
       return;
     }
@@ -589,6 +644,9 @@ std::uint16_t Server::listen() {
   impl_->acceptor.bind(endpoint);
   impl_->acceptor.listen(net::socket_base::max_listen_connections);
   impl_->accept();
+  if (options.idle_timeout.count() > 0)
+    impl_->sweep_idle_connections(
+        std::chrono::duration_cast<std::chrono::milliseconds>(options.idle_timeout) / 2);
   return impl_->acceptor.local_endpoint().port();
 }
 

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
-#include <optional>
 #include <vector>
 
 #include "nostr/event_parse.hpp"
@@ -51,24 +50,22 @@ EventWriter::EventWriter(MDB_txn* txn, const Dbis& dbis, WriteBuffers& buffers, 
 }
 
 void EventWriter::finish() {
-  auto& entries = buffers_.entries;
-  std::sort(entries.begin(), entries.end(), [](const WriteBuffers::Entry& a, const WriteBuffers::Entry& b) {
-    return a.dbi != b.dbi ? a.dbi < b.dbi : a.key.view() < b.key.view();
-  });
   const auto& removed = buffers_.removed;
-  // One cursor per database: consecutive keys that share a leaf page skip LMDB's descent from the root.
-  std::optional<Cursor> cursor;
-  MDB_dbi cursor_dbi = 0;
-  for (const auto& entry : entries) {
-    // Every secondary key ends in the event's serial.
-    if (!removed.empty() && removed.contains(load_be64(entry.key.data() + entry.key.size() - 8))) continue;
-    if (!cursor || cursor_dbi != entry.dbi) cursor.emplace(txn_, cursor_dbi = entry.dbi);
-    cursor->put(entry.key.val(), kEmpty);
+  const auto in_order = [](const Key& a, const Key& b) { return a.view() < b.view(); };
+  for (auto& [dbi, keys] : buffers_.entries) {
+    if (keys.empty()) continue;
+    if (!std::is_sorted(keys.begin(), keys.end(), in_order)) std::sort(keys.begin(), keys.end(), in_order);
+    // One cursor per database: consecutive keys that share a leaf page skip LMDB's descent from the root.
+    Cursor cursor(txn_, dbi);
+    for (const auto& key : keys) {
+      // Every secondary key ends in the event's serial.
+      if (!removed.empty() && removed.contains(load_be64(key.data() + key.size() - 8))) continue;
+      cursor.put(key.val(), kEmpty);
+    }
   }
   auto& ids = buffers_.sorted_ids;
   ids.assign(buffers_.ids.begin(), buffers_.ids.end());
   std::sort(ids.begin(), ids.end());
-  cursor.reset();
   ids_.put_sorted(txn_, ids);
   ids_.maintain(txn_, ids.size());
   buffers_.clear();
@@ -137,9 +134,7 @@ void EventWriter::insert(const nostr::Event& event, std::int64_t expiration, con
   put(txn_, dbis_.events, serial_val(serial), to_val(buffers_.record), MDB_APPEND);
   buffers_.ids.emplace(event.id, serial);
   for_each_index_entry(dbis_, {event.pubkey, event.created_at, event.kind, event.tags, serial},
-                       [&](MDB_dbi dbi, const Key& key) {
-                         buffers_.entries.push_back({dbi, key});
-                       });
+                       [&](MDB_dbi dbi, const Key& key) { buffers_.keys_of(dbi).push_back(key); });
   if (address) put(txn_, dbis_.address, address->val(), serial_val(serial));
   if (expiration != RecordHeader::kNoExpiration) {
     Key k;

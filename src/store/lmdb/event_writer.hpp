@@ -28,9 +28,11 @@ namespace pleb::store::lmdb {
 // Secondary entries (created, pubkey, kind, pubkey_kind, tag) are never read during a write; ids are, so
 // lookups by id look in `ids` first. The ids go to the id index's active run (id_index.hpp).
 struct WriteBuffers {
-  struct Entry {
+  // One list per index database, in arrival order: the time-ordered ones (created, kind) arrive sorted
+  // and skip the sort, and the others sort without comparing databases.
+  struct Pending {
     MDB_dbi dbi;
-    Key key;
+    std::vector<Key> keys;
   };
   struct IdHash {
     std::size_t operator()(const nostr::Bytes32& id) const {
@@ -39,15 +41,20 @@ struct WriteBuffers {
       return h;
     }
   };
-  std::string record;  // the record being encoded
-  std::vector<Entry> entries;
+  std::vector<Key>& keys_of(MDB_dbi dbi) {
+    for (auto& pending : entries)
+      if (pending.dbi == dbi) return pending.keys;
+    return entries.emplace_back(Pending{dbi, {}}).keys;
+  }
+  std::string record;            // the record being encoded
+  std::vector<Pending> entries;  // a handful, one per secondary index database
   std::unordered_map<nostr::Bytes32, std::uint64_t, IdHash> ids;
   std::vector<std::pair<nostr::Bytes32, std::uint64_t>> sorted_ids;
   // Events inserted and removed again in the same batch (replaced, deleted): their entries are dropped.
   std::unordered_set<std::uint64_t> removed;
 
   void clear() {
-    entries.clear();
+    for (auto& pending : entries) pending.keys.clear();  // the lists keep their capacity
     ids.clear();
     sorted_ids.clear();
     removed.clear();

@@ -1,0 +1,197 @@
+// WebSocket frames as the network delivers them: many frames in one TCP segment, one frame spread over
+// many segments, fragmented messages with control frames between the fragments, and messages larger
+// than what the relay reads from a socket at once. A raw TCP client writes the bytes, so the test
+// decides exactly how they arrive.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import net from 'node:net'
+import { randomBytes } from 'node:crypto'
+import { startRelay, Client, newKey, sign } from './harness.mjs'
+
+let relay, key
+before(async () => {
+  relay = await startRelay()
+  key = newKey()
+})
+after(async () => { await relay.stop() })
+
+const TEXT = 0x1, CONTINUATION = 0x0, CLOSE = 0x8, PING = 0x9, PONG = 0xa
+
+// A client frame: masked, as RFC 6455 requires of clients.
+function frame(opcode, payload, fin = true) {
+  const data = Buffer.isBuffer(payload) ? payload : Buffer.from(payload)
+  const mask = randomBytes(4)
+  let header
+  if (data.length < 126) {
+    header = Buffer.from([(fin ? 0x80 : 0) | opcode, 0x80 | data.length])
+  } else if (data.length < 65536) {
+    header = Buffer.alloc(4)
+    header[0] = (fin ? 0x80 : 0) | opcode
+    header[1] = 0x80 | 126
+    header.writeUInt16BE(data.length, 2)
+  } else {
+    header = Buffer.alloc(10)
+    header[0] = (fin ? 0x80 : 0) | opcode
+    header[1] = 0x80 | 127
+    header.writeBigUInt64BE(BigInt(data.length), 2)
+  }
+  const masked = Buffer.from(data.map((b, i) => b ^ mask[i % 4]))
+  return Buffer.concat([header, mask, masked])
+}
+
+// Opens a raw connection, upgrades it, and parses the relay's (unmasked) frames as they come.
+async function rawConnect() {
+  const socket = net.connect(relay.port, '127.0.0.1')
+  socket.setNoDelay(true)
+  await new Promise((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject) })
+  socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+    `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`)
+  let pending = Buffer.alloc(0)
+  let upgraded = false
+  const frames = []
+  const waiters = []
+  socket.on('data', chunk => {
+    pending = Buffer.concat([pending, chunk])
+    if (!upgraded) {
+      const end = pending.indexOf('\r\n\r\n')
+      if (end < 0) return
+      assert.match(pending.subarray(0, end).toString(), /^HTTP\/1\.1 101/)
+      pending = pending.subarray(end + 4)
+      upgraded = true
+    }
+    for (;;) {
+      if (pending.length < 2) return
+      let length = pending[1] & 0x7f, offset = 2
+      if (length === 126) { if (pending.length < 4) return; length = pending.readUInt16BE(2); offset = 4 }
+      else if (length === 127) { if (pending.length < 10) return; length = Number(pending.readBigUInt64BE(2)); offset = 10 }
+      if (pending.length < offset + length) return
+      frames.push({ opcode: pending[0] & 0x0f, payload: pending.subarray(offset, offset + length) })
+      pending = pending.subarray(offset + length)
+      for (const w of waiters.splice(0)) w()
+    }
+  })
+  const closed = new Promise(resolve => socket.once('close', resolve))
+  return {
+    socket, closed,
+    // Waits for `count` frames that match, removing them.
+    async take(match, count = 1, timeoutMs = 10000) {
+      const deadline = Date.now() + timeoutMs
+      const taken = []
+      while (taken.length < count) {
+        const i = frames.findIndex(match)
+        if (i >= 0) { taken.push(frames.splice(i, 1)[0]); continue }
+        if (Date.now() > deadline) throw new Error(`timed out after ${taken.length} of ${count} frames`)
+        await Promise.race([new Promise(r => waiters.push(r)), new Promise(r => setTimeout(r, 50))])
+      }
+            return taken
+    },
+    // The frames received so far that match, without waiting.
+    received(match) { return frames.filter(match) },
+  }
+}
+
+const okFor = id => f => f.opcode === TEXT && f.payload.toString().startsWith(`["OK","${id}"`)
+const isOk = f => f.opcode === TEXT && f.payload.toString().startsWith('["OK"')
+const eventFrame = e => frame(TEXT, JSON.stringify(['EVENT', e]))
+
+test('a hundred EVENT frames and a ping in one TCP write: every one is answered', async () => {
+  const c = await rawConnect()
+  const events = Array.from({ length: 100 }, (_, i) => sign(key, { content: `burst ${i}` }))
+  const frames = events.map(eventFrame)
+  frames.splice(50, 0, frame(PING, 'in the middle'))
+  c.socket.write(Buffer.concat(frames))
+  const oks = await c.take(isOk, 100)
+  const answered = new Set(oks.map(f => JSON.parse(f.payload)[1]))
+  assert.deepEqual([...answered].sort(), events.map(e => e.id).sort())
+  assert.ok(oks.every(f => JSON.parse(f.payload)[2] === true))
+  const [pong] = await c.take(f => f.opcode === PONG)
+  assert.equal(pong.payload.toString(), 'in the middle')
+  c.socket.destroy()
+})
+
+test('one EVENT frame written a few bytes at a time is read whole', async () => {
+  const c = await rawConnect()
+  const e = sign(key, { content: 'dribbled' })
+  const bytes = eventFrame(e)
+  for (let i = 0; i < bytes.length; i += 7) {
+    c.socket.write(bytes.subarray(i, i + 7))
+    await new Promise(r => setTimeout(r, 1))
+  }
+  const [ok] = await c.take(okFor(e.id))
+  assert.equal(JSON.parse(ok.payload)[2], true)
+  c.socket.destroy()
+})
+
+test('a fragmented message with a ping between its fragments, behind other frames in the same write', async () => {
+  const c = await rawConnect()
+  const first = sign(key, { content: 'before the fragments' })
+  const e = sign(key, { content: 'in three fragments' })
+  const text = Buffer.from(JSON.stringify(['EVENT', e]))
+  const third = Math.floor(text.length / 3)
+  c.socket.write(Buffer.concat([
+    eventFrame(first),
+    frame(TEXT, text.subarray(0, third), false),
+    frame(PING, 'between'),
+    frame(CONTINUATION, text.subarray(third, 2 * third), false),
+    frame(CONTINUATION, text.subarray(2 * third), true),
+  ]))
+  await c.take(okFor(first.id))
+  const [ok] = await c.take(okFor(e.id))
+  assert.equal(JSON.parse(ok.payload)[2], true)
+  await c.take(f => f.opcode === PONG && f.payload.toString() === 'between')
+  c.socket.destroy()
+})
+
+test('a message larger than one socket read, followed by a small one in the same write', async () => {
+  const c = await rawConnect()
+    // ~300 KB of REQ filters: bigger than the relay reads from a socket at once, within the limits.
+  const filters = Array.from({ length: 5 }, () =>
+    ({ authors: Array.from({ length: 900 }, () => randomBytes(32).toString('hex')), limit: 1 }))
+  const big = frame(TEXT, JSON.stringify(['REQ', 'big', ...filters]))
+  assert.ok(big.length > 256 * 1024)
+  const e = sign(key, { content: 'after the big one' })
+  c.socket.write(Buffer.concat([big, eventFrame(e)]))
+  
+  const [eose] = await c.take(f => f.opcode === TEXT && f.payload.toString().startsWith('["EOSE","big"]'))
+  assert.ok(eose)
+  const [ok] = await c.take(okFor(e.id))
+  assert.equal(JSON.parse(ok.payload)[2], true)
+  c.socket.destroy()
+})
+
+test('a close frame in the same write as EVENTs: the EVENTs are answered, then the close', async () => {
+  const c = await rawConnect()
+  const events = Array.from({ length: 3 }, (_, i) => sign(key, { content: `closing ${i}` }))
+  c.socket.write(Buffer.concat([...events.map(eventFrame), frame(CLOSE, Buffer.from([0x03, 0xe8]))]))
+  const [close] = await c.take(f => f.opcode === CLOSE)
+  assert.equal(close.payload.readUInt16BE(0), 1000)
+    await c.closed
+  // An OK may not make it out before the connection closes; whatever was acknowledged is stored.
+  const acknowledged = c.received(isOk).map(f => JSON.parse(f.payload)).filter(m => m[2]).map(m => m[1])
+  const check = await Client.connect(relay.url)
+  const stored = (await check.query('q', { ids: events.map(e => e.id) })).map(e => e.id)
+  for (const id of acknowledged) assert.ok(stored.includes(id), `acknowledged ${id} is stored`)
+  check.close()
+})
+
+test('idle timeout: a peer that answers nothing is pinged, then dropped; one that answers pings stays', async () => {
+  const idle = await startRelay({ config: '[server]\nidle_timeout_seconds = 2\n' })
+  const saved = relay
+  relay = idle  // rawConnect dials the relay in `relay`
+  try {
+    const opened = Date.now()
+    const silent = await rawConnect()
+    const answering = await Client.connect(idle.url)  // the ws library answers pings by itself
+    await silent.take(f => f.opcode === PING, 1, 5000)
+    await silent.closed
+    const after = (Date.now() - opened) / 1000
+    // Pinged after one or two half-timeouts without a frame; dropped one or two half-timeouts later.
+    assert.ok(after >= 1.5 && after <= 5, `dropped after ${after} s`)
+    const e = sign(key, { content: 'still here' })
+    assert.equal((await answering.publish(e))[2], true)
+    answering.close()
+  } finally {
+    relay = saved
+    await idle.stop()
+  }
+})
