@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "nostr/bytes.hpp"
 #include "nostr/json_writer.hpp"
 #include "nostr/schnorr.hpp"
 #include "nostr/secret.hpp"
@@ -44,6 +45,15 @@ void Authors::sign(nostr::Event& event, std::size_t author) const {
                                    &keypairs_[author], nullptr)) {
     throw std::runtime_error("signing failed");
   }
+}
+
+std::string random_hex32(SplitMix& rng) {
+  nostr::Bytes32 bytes;
+  for (std::size_t i = 0; i < bytes.size(); i += 8) {
+    std::uint64_t v = rng.next();
+    for (std::size_t j = 0; j < 8; ++j) bytes[i + j] = static_cast<std::uint8_t>(v >> (8 * j));
+  }
+  return nostr::to_hex(bytes);
 }
 
 std::uint64_t random_seed() {

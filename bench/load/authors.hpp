@@ -47,4 +47,8 @@ struct SplitMix {
   std::uint64_t below(std::uint64_t n) { return n == 0 ? 0 : next() % n; }
 };
 
+// 32 random bytes in hex, where an event names another event (`e` tags): ids are hashes, so every value
+// lands somewhere else in a tag index.
+std::string random_hex32(SplitMix& rng);
+
 }  // namespace pleb::load

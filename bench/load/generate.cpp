@@ -17,15 +17,6 @@ namespace {
 
 constexpr std::int64_t kYear = kGeneratedSpanSeconds;
 
-std::string random_hex32(SplitMix& rng) {
-  nostr::Bytes32 bytes;
-  for (std::size_t i = 0; i < bytes.size(); i += 8) {
-    std::uint64_t v = rng.next();
-    for (std::size_t j = 0; j < 8; ++j) bytes[i + j] = static_cast<std::uint8_t>(v >> (8 * j));
-  }
-  return nostr::to_hex(bytes);
-}
-
 // Event `index` from its own generator: the same options give the same file on any number of threads.
 nostr::Event make_event(const GenerateOptions& options, const Authors& authors, std::uint64_t index,
                         std::size_t& author) {

@@ -21,6 +21,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace pleb::http {
@@ -52,6 +53,10 @@ class CoalescingSocket {
   executor_type get_executor() noexcept { return socket_.get_executor(); }
   socket_type& next_layer() noexcept { return socket_; }
   const socket_type& next_layer() const noexcept { return socket_; }
+
+  // Bytes that arrived before this layer existed (frames a client sent right behind its upgrade request,
+  // read along with it): the next reads return them first, so none of them is lost.
+  void preload(std::string_view bytes) { read_ahead_.append(bytes); }
 
   // Keeps the connection that owns this layer alive while a flush it no longer waits for is in flight.
   void set_owner(std::weak_ptr<void> owner) { owner_ = std::move(owner); }

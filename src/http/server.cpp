@@ -113,8 +113,10 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
   WsSession(Socket socket, std::shared_ptr<Shared> shared, IpSlot slot)
       : ws_(std::move(socket)), shared_(std::move(shared)), slot_(std::move(slot)), id_(shared_->next_id++) {}
 
-  void start(bhttp::request<bhttp::string_body> request, UpgradeInfo info) {
+  // `pipelined`: what the client sent after the upgrade request, already read with it.
+  void start(bhttp::request<bhttp::string_body> request, UpgradeInfo info, std::string_view pipelined) {
     ws_.next_layer().set_owner(weak_from_this());
+    ws_.next_layer().preload(pipelined);
     const auto& options = shared_->options;
     // Idle connections are found by the server's sweep (check_idle), not by Beast: Beast re-arms a timer
     // at every read, a cancel, a completion and a new wait per message on the busiest path.
@@ -450,7 +452,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       UpgradeInfo info{address_, std::string(request[bhttp::field::host]), std::string(request.target())};
       stream_.expires_never();
       auto session = std::make_shared<WsSession>(stream_.release_socket(), shared_, std::move(*slot_));
-      session->start(std::move(request), std::move(info));
+      auto pipelined = buffer_.cdata();
+      session->start(std::move(request), std::move(info),
+                     std::string_view(static_cast<const char*>(pipelined.data()), pipelined.size()));
       return;
     }
     HttpRequest converted;

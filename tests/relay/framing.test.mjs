@@ -40,12 +40,14 @@ function frame(opcode, payload, fin = true) {
 }
 
 // Opens a raw connection, upgrades it, and parses the relay's (unmasked) frames as they come.
-async function rawConnect() {
+// `behind`: frames written in the same write as the upgrade request, before the 101 arrives.
+async function rawConnect(behind = Buffer.alloc(0)) {
   const socket = net.connect(relay.port, '127.0.0.1')
   socket.setNoDelay(true)
   await new Promise((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject) })
-  socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-    `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`)
+  socket.write(Buffer.concat([Buffer.from(
+    `GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+    `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`), behind]))
   let pending = Buffer.alloc(0)
   let upgraded = false
   const frames = []
@@ -83,7 +85,7 @@ async function rawConnect() {
         if (Date.now() > deadline) throw new Error(`timed out after ${taken.length} of ${count} frames`)
         await Promise.race([new Promise(r => waiters.push(r)), new Promise(r => setTimeout(r, 50))])
       }
-            return taken
+      return taken
     },
     // The frames received so far that match, without waiting.
     received(match) { return frames.filter(match) },
@@ -106,6 +108,15 @@ test('a hundred EVENT frames and a ping in one TCP write: every one is answered'
   assert.ok(oks.every(f => JSON.parse(f.payload)[2] === true))
   const [pong] = await c.take(f => f.opcode === PONG)
   assert.equal(pong.payload.toString(), 'in the middle')
+  c.socket.destroy()
+})
+
+test('EVENT frames sent right behind the upgrade request, before the 101, are answered', async () => {
+  const events = Array.from({ length: 3 }, (_, i) => sign(key, { content: `eager ${i}` }))
+  const c = await rawConnect(Buffer.concat(events.map(eventFrame)))
+  const oks = await c.take(isOk, 3)
+  assert.deepEqual(oks.map(f => JSON.parse(f.payload)[1]).sort(), events.map(e => e.id).sort())
+  assert.ok(oks.every(f => JSON.parse(f.payload)[2] === true))
   c.socket.destroy()
 })
 
@@ -144,14 +155,13 @@ test('a fragmented message with a ping between its fragments, behind other frame
 
 test('a message larger than one socket read, followed by a small one in the same write', async () => {
   const c = await rawConnect()
-    // ~300 KB of REQ filters: bigger than the relay reads from a socket at once, within the limits.
+  // ~300 KB of REQ filters: bigger than the relay reads from a socket at once, within the limits.
   const filters = Array.from({ length: 5 }, () =>
     ({ authors: Array.from({ length: 900 }, () => randomBytes(32).toString('hex')), limit: 1 }))
   const big = frame(TEXT, JSON.stringify(['REQ', 'big', ...filters]))
   assert.ok(big.length > 256 * 1024)
   const e = sign(key, { content: 'after the big one' })
   c.socket.write(Buffer.concat([big, eventFrame(e)]))
-  
   const [eose] = await c.take(f => f.opcode === TEXT && f.payload.toString().startsWith('["EOSE","big"]'))
   assert.ok(eose)
   const [ok] = await c.take(okFor(e.id))
@@ -165,7 +175,7 @@ test('a close frame in the same write as EVENTs: the EVENTs are answered, then t
   c.socket.write(Buffer.concat([...events.map(eventFrame), frame(CLOSE, Buffer.from([0x03, 0xe8]))]))
   const [close] = await c.take(f => f.opcode === CLOSE)
   assert.equal(close.payload.readUInt16BE(0), 1000)
-    await c.closed
+  await c.closed
   // An OK may not make it out before the connection closes; whatever was acknowledged is stored.
   const acknowledged = c.received(isOk).map(f => JSON.parse(f.payload)).filter(m => m[2]).map(m => m[1])
   const check = await Client.connect(relay.url)
