@@ -15,7 +15,7 @@
 namespace pleb::load {
 namespace {
 
-const std::vector<std::string> kFilters = {"author-kind", "author", "kinds", "tag", "window"};
+const std::vector<std::string> kFilters = {"author-kind", "author", "kinds", "tag", "window", "feed"};
 
 class FilterMaker {
  public:
@@ -38,6 +38,14 @@ class FilterMaker {
       } else {
         f.append("\"#p\":[\"").append(author()).append("\"]");
       }
+    } else if (type == "feed") {
+      // A client's home timeline: the notes and reposts of everyone the user follows.
+      f.append("\"authors\":[");
+      for (std::size_t i : follows()) {
+        if (f.back() != '[') f += ',';
+        f.append("\"").append(authors_.pubkey_hex(i)).append("\"");
+      }
+      f.append("],\"kinds\":[1,6]");
     } else {  // window: one hour somewhere in the generated year
       std::int64_t until = std::time(nullptr) - static_cast<std::int64_t>(pick(kGeneratedSpanSeconds));
       f.append("\"since\":").append(std::to_string(until - 3600));
@@ -50,6 +58,15 @@ class FilterMaker {
  private:
   std::uint64_t pick(std::uint64_t n) { return std::uniform_int_distribution<std::uint64_t>(0, n - 1)(rng_); }
   const std::string& author() { return authors_.pubkey_hex(pick(authors_.size())); }
+  // Distinct authors, as many as --follows (all of them when there are fewer).
+  std::vector<std::size_t> follows() {
+    std::vector<std::size_t> all(authors_.size());
+    for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+    std::size_t count = std::min<std::size_t>(options_.follows, all.size());
+    for (std::size_t i = 0; i < count; ++i) std::swap(all[i], all[i + pick(all.size() - i)]);
+    all.resize(count);
+    return all;
+  }
 
   const QueryOptions& options_;
   const Authors& authors_;
@@ -176,10 +193,10 @@ void run_query(const QueryOptions& options) {
   } else if (std::find(kFilters.begin(), kFilters.end(), options.filter) != kFilters.end()) {
     filters = {options.filter};
   } else {
-    throw std::invalid_argument("--filter must be author-kind, author, kinds, tag, window or all");
+    throw std::invalid_argument("--filter must be author-kind, author, kinds, tag, window, feed or all");
   }
-  if (options.connections == 0 || options.authors == 0 || options.limit == 0)
-    throw std::invalid_argument("--connections, --authors and --limit must be positive");
+  if (options.connections == 0 || options.authors == 0 || options.limit == 0 || options.follows == 0)
+    throw std::invalid_argument("--connections, --authors, --follows and --limit must be positive");
   raise_open_file_limit();
   Authors authors(options.seed, options.authors, usable_cores());
   FilterMaker maker(options, authors);

@@ -49,12 +49,13 @@ void run_ingest(const IngestOptions& options);
 
 struct QueryOptions {
   std::string url = "ws://127.0.0.1:7777";
-  std::string filter = "author-kind";  // author-kind, author, kinds, tag, window, or all
+  std::string filter = "author-kind";  // author-kind, author, kinds, tag, window, feed, or all
   std::uint64_t connections = 1;       // each sends its next REQ when the last one reached EOSE
   std::uint64_t queries = 2000;        // timed, per filter
   std::uint64_t warmup = 100;          // untimed queries first
   std::uint64_t limit = 100;
   std::uint64_t authors = 1000;  // as given to `generate`
+  std::uint64_t follows = 500;   // authors in a feed filter
   std::uint64_t seed = 1;        // as given to `generate`
   double duration = 60;          // per filter
   int pid = 0;

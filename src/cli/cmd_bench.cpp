@@ -76,7 +76,7 @@ void add_query(CLI::App& bench) {
   auto* c =
       bench.add_subcommand("query", "Closed-loop REQs against a store loaded from `generate`; EOSE latency");
   c->add_option("--url", o->url, kUrlHelp)->capture_default_str();
-  c->add_option("--filter", o->filter, "author-kind, author, kinds, tag, window or all")
+  c->add_option("--filter", o->filter, "author-kind, author, kinds, tag, window, feed or all")
       ->capture_default_str();
   c->add_option("--connections", o->connections, "concurrent connections, one REQ in flight each")
       ->capture_default_str();
@@ -84,6 +84,8 @@ void add_query(CLI::App& bench) {
   c->add_option("--warmup", o->warmup, "untimed queries first")->capture_default_str();
   c->add_option("--limit", o->limit, "limit of each filter")->capture_default_str();
   c->add_option("--authors", o->authors, "as given to `generate`")->capture_default_str();
+  c->add_option("--follows", o->follows, "authors in each feed filter (kinds 1 and 6 of a follow list)")
+      ->capture_default_str();
   c->add_option("--seed", o->seed, "as given to `generate`")->capture_default_str();
   c->add_option("--duration", o->duration, "at most this many seconds per filter")->capture_default_str();
   c->add_option("--pid", o->pid, "server pid, to report its CPU use");

@@ -396,6 +396,7 @@ void load_config_file(const std::string& path, ServeConfig& config) {
   auto& limits = relay.limits;
   read(table, "limits", "max_subscriptions", limits.max_subscriptions);
   read(table, "limits", "max_filters", limits.message.max_filters);
+  read(table, "limits", "max_filter_values", limits.message.filter.max_values);
   read(table, "limits", "max_limit", limits.max_limit);
   read(table, "limits", "default_limit", limits.default_limit);
   read(table, "limits", "max_subid_length", limits.message.max_subscription_id_length);

@@ -35,7 +35,9 @@ struct Filter {
 };
 
 struct FilterLimits {
-  std::size_t max_values = 1000;  // in ids, authors, kinds and each tag list
+  // In ids, authors, kinds and each tag list. A home feed names every author the user follows, and
+  // follow lists of a few thousand are common; 5,000 hex keys fit well within a 512 KiB message.
+  std::size_t max_values = 5000;
   std::size_t max_tag_value_bytes = 1024;
   std::size_t max_depth = 8;
 };

@@ -42,6 +42,7 @@ std::string Relay::information_document() const {
   number(out, "max_message_length", config_.max_message_bytes);
   number(out, "max_subscriptions", limits.max_subscriptions);
   number(out, "max_filters", limits.message.max_filters);
+  number(out, "max_filter_values", limits.message.filter.max_values);  // not in NIP-11: ids, authors, …
   number(out, "max_limit", limits.max_limit);
   number(out, "default_limit", limits.default_limit);
   number(out, "max_subid_length", limits.message.max_subscription_id_length);

@@ -69,7 +69,7 @@ echo "ok: ingest $(cat "$dir/ingest.json")"
 
 timeout 60 "$pleb" bench query --url "$url" --filter all --authors 10 --queries 20 --warmup 2 --limit 10 \
   --pid "$server" >"$dir/query.json"
-[[ $(wc -l <"$dir/query.json") == 5 ]] || fail "query --filter all prints one line per filter: $(cat "$dir/query.json")"
+[[ $(wc -l <"$dir/query.json") == 6 ]] || fail "query --filter all prints one line per filter: $(cat "$dir/query.json")"
 while read -r line; do
   echo "$line" >"$dir/one.json"
   expect_keys "$dir/one.json" scenario filter queries events_per_query queries_per_s eose_p50_ms eose_p99_ms \
@@ -78,6 +78,9 @@ while read -r line; do
 done <"$dir/query.json"
 grep '"filter":"author-kind"' "$dir/query.json" | grep -q '"events_per_query":10\.0' \
   || fail "author-kind queries should fill their limit: $(cat "$dir/query.json")"
+# A feed follows every one of the 10 authors here (--follows is capped by --authors), so it fills its limit.
+grep '"filter":"feed"' "$dir/query.json" | grep -q '"events_per_query":10\.0' \
+  || fail "feed queries should fill their limit: $(cat "$dir/query.json")"
 echo "ok: query, five filters"
 
 timeout 60 "$pleb" bench fanout --url "$url" --subscribers 3 --rate 50 --duration 1 --pid "$server" >"$dir/fanout.json"

@@ -129,6 +129,9 @@ test('subscription ids: 100 characters and empty are refused with CLOSED', async
   assert.match((await c.nextOf('CLOSED', 'badfilter'))[2], /^invalid: kinds must be an array/)
   c.send(['REQ', 'toomany', ...Array(11).fill({})])
   assert.match((await c.nextOf('CLOSED', 'toomany'))[2], /^invalid: too many filters/)
+  const authors = Array.from({ length: 5001 }, (_, i) => i.toString(16).padStart(64, '0'))
+  c.send(['REQ', 'follows', { authors }])
+  assert.equal((await c.nextOf('CLOSED', 'follows'))[2], 'invalid: authors has too many values (at most 5000)')
   c.close()
 })
 

@@ -1,6 +1,7 @@
 // NIP-01 and the storage rules over real WebSockets against a real `pleb serve`.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
 import { startRelay, Client, newKey, sign, now } from './harness.mjs'
 
 let relay
@@ -169,6 +170,20 @@ test('created_at too far in the future is refused', async () => {
   c.close()
 })
 
+test('a home feed over a follow list of 4,000 authors: the notes of those who wrote, newest first', async () => {
+  const c = await Client.connect(relay.url)
+  const writers = Array.from({ length: 3 }, () => newKey())
+  const t = now() - 50
+  const notes = writers.map((k, i) => sign(k, { content: `feed ${i}`, created_at: t + i }))
+  for (const e of notes) assert.equal((await c.publish(e))[2], true)
+  // Unknown authors around the three that wrote: a follow list mostly names people with nothing here.
+  const follows = Array.from({ length: 3997 }, () => randomBytes(32).toString('hex'))
+    .concat(writers.map(k => k.pubkey))
+  const got = await c.query('feed', { authors: follows, kinds: [1, 6], limit: 500 })
+  assert.deepEqual(got.map(e => e.id), [...notes].reverse().map(e => e.id))
+  c.close()
+})
+
 test('NIP-11 information document lists exactly what is enabled', async () => {
   const res = await fetch(relay.http + '/', { headers: { Accept: 'application/nostr+json' } })
   assert.equal(res.status, 200)
@@ -179,6 +194,7 @@ test('NIP-11 information document lists exactly what is enabled', async () => {
   assert.equal(info.limitation.max_subscriptions, 50)
   assert.equal(info.limitation.max_message_length, 524288)
   assert.equal(info.limitation.auth_required, false)
+  assert.equal(info.limitation.max_filter_values, 5000)
   assert.equal((await fetch(relay.http + '/health')).status, 200)
   assert.equal((await fetch(relay.http + '/ready')).status, 200)
   const missing = await fetch(relay.http + '/nope')
