@@ -27,6 +27,11 @@ class Subscriber {
   virtual void deliver(std::shared_ptr<const Published> event, std::vector<std::string> subscription_ids) = 0;
 };
 
+// Every filter is filed under one field that any event it matches must carry: its ids, else its authors,
+// else the values of its narrowest tag, else its kinds; a filter with none of those is "broad". A published
+// event then looks up its own id, author, kind and tags and checks only the filters filed there and the
+// broad ones, instead of every filter of every connection (strfry's monitors do the same): with thousands
+// of subscriptions that each follow a few authors, an event meets a handful of them.
 class SubscriptionRegistry {
  public:
   void add(std::uint64_t connection, std::weak_ptr<Subscriber> subscriber, const std::string& subscription_id,
@@ -37,12 +42,34 @@ class SubscriptionRegistry {
   std::size_t size() const;
 
  private:
+  struct Subscription {
+    std::uint64_t connection;
+    std::string id;
+    std::vector<nostr::Filter> filters;
+  };
   struct Connection {
     std::weak_ptr<Subscriber> subscriber;
-    std::unordered_map<std::string, std::vector<nostr::Filter>> subscriptions;
+    std::unordered_map<std::string, std::unique_ptr<Subscription>> subscriptions;
   };
+  struct KeyHash {
+    std::size_t operator()(const nostr::Bytes32& key) const;
+  };
+  // The subscriptions with a filter filed under one key; each subscription at most once per key.
+  using Bucket = std::vector<const Subscription*>;
+
+  template <typename Fn>
+  bool for_each_key(const nostr::Filter& filter, Fn&& fn);
+  void file(const Subscription& subscription);
+  void unfile(const Subscription& subscription);
+  void erase_subscription(Connection& connection, const std::string& subscription_id);
+
   mutable std::shared_mutex mutex_;
   std::unordered_map<std::uint64_t, Connection> connections_;
+  std::unordered_map<nostr::Bytes32, Bucket, KeyHash> by_id_;
+  std::unordered_map<nostr::Bytes32, Bucket, KeyHash> by_author_;
+  std::unordered_map<std::string, Bucket> by_tag_;  // letter, then value
+  std::unordered_map<std::uint32_t, Bucket> by_kind_;
+  Bucket broad_;
   std::size_t count_ = 0;
 };
 
