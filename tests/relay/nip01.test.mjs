@@ -55,6 +55,42 @@ test('several filters are OR-ed and no event is sent twice', async () => {
   c.close()
 })
 
+test('live events reach each subscription by whatever its filter names: ids, authors, a tag, kinds, nothing', async () => {
+  const reader = await Client.connect(relay.url)
+  const writer = await Client.connect(relay.url)
+  const alice = newKey(), bob = newKey(), carol = newKey()
+  const t = now()
+  const byId = sign(carol, { kind: 30, content: 'wanted by id', created_at: t })
+  const fromAlice = sign(alice, { kind: 1, content: 'alice note', created_at: t })
+  const tagsBob = sign(carol, { kind: 1, content: 'hi bob', tags: [['p', bob.pubkey], ['t', 'live']], created_at: t })
+  const reaction = sign(carol, { kind: 9735, content: '', created_at: t })
+  const old = sign(carol, { kind: 31, content: 'older than every since', created_at: t - 5000 })
+  const subscriptions = {
+    ids: { ids: [byId.id] },
+    author: { authors: [alice.pubkey], kinds: [1] },
+    tag: { '#t': ['live', 'other'], '#p': [bob.pubkey] },  // filed under the narrower #p, both must hold
+    kinds: { kinds: [9735] },
+    broad: { since: t - 60 },
+  }
+  for (const [id, filter] of Object.entries(subscriptions)) await reader.query(id, filter)
+  for (const e of [byId, fromAlice, tagsBob, reaction, old]) assert.equal((await writer.publish(e))[2], true)
+  const expected = {
+    ids: [byId.id],
+    author: [fromAlice.id],
+    tag: [tagsBob.id],
+    kinds: [reaction.id],
+    broad: [byId.id, fromAlice.id, tagsBob.id, reaction.id],
+  }
+  for (const [id, ids] of Object.entries(expected)) {
+    const got = []
+    for (let i = 0; i < ids.length; i++) got.push((await reader.nextOf('EVENT', id))[2].id)
+    assert.deepEqual(got.sort(), [...ids].sort(), id)
+  }
+  assert.deepEqual(await reader.quiet(m => m[0] === 'EVENT'), [])
+  reader.close()
+  writer.close()
+})
+
 test('a REQ with an existing id replaces the subscription; CLOSE ends it', async () => {
   const c = await Client.connect(relay.url)
   const key = newKey()
