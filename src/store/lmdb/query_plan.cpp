@@ -58,18 +58,6 @@ Plan plan_filter(const nostr::Filter& filter, const PlannerLimits& limits) {
     plan.index = IndexKind::kCreated;
     plan.prefixes.push_back(Prefix{});
   }
-  // Lanes in key order: each lane's first seek then lands at or after the previous one, mostly on a page
-  // the cursor has just read, instead of descending from the root at a random place (a follow list of
-  // thousands of authors opens that many lanes). Equal prefixes (an author named twice) become one lane.
-  auto less = [](const Prefix& a, const Prefix& b) {
-    return std::lexicographical_compare(a.bytes.begin(), a.bytes.begin() + a.size, b.bytes.begin(),
-                                        b.bytes.begin() + b.size);
-  };
-  auto same = [](const Prefix& a, const Prefix& b) {
-    return a.size == b.size && std::equal(a.bytes.begin(), a.bytes.begin() + a.size, b.bytes.begin());
-  };
-  std::sort(plan.prefixes.begin(), plan.prefixes.end(), less);
-  plan.prefixes.erase(std::unique(plan.prefixes.begin(), plan.prefixes.end(), same), plan.prefixes.end());
   // A tag lane proves exactly one tag condition (the hash cannot be forged); anything more needs tags.
   bool tags_decided = filter.tags.empty() || (plan.index == IndexKind::kTag && filter.tags.size() == 1);
   plan.needs_event = !tags_decided || filter.search.has_value();
