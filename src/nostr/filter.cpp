@@ -79,6 +79,12 @@ bool Filter::is_empty_set() const {
   return since && until && *since > *until;
 }
 
+const TagFilter* Filter::narrowest_tag() const {
+  if (tags.empty()) return nullptr;
+  return &*std::min_element(tags.begin(), tags.end(),
+                            [](const auto& a, const auto& b) { return a.values.size() < b.values.size(); });
+}
+
 std::string to_json(const Filter& filter) {
   std::string out = "{";
   auto comma = [&] {

@@ -31,6 +31,9 @@ struct Filter {
   bool matches(const Event& event) const;
   // True when the filter can match nothing at all (an empty list, or since > until).
   bool is_empty_set() const;
+  // The tag condition with the fewest values (the first of equals), nullptr without tag conditions: the
+  // smallest set of values of which a matching event must carry one, so indexes drive by it.
+  const TagFilter* narrowest_tag() const;
   bool operator==(const Filter&) const = default;
 };
 

@@ -7,19 +7,12 @@
 namespace pleb::relay {
 namespace {
 
-std::string tag_key(char letter, std::string_view value) {
-  std::string key(1, letter);
+// Into a buffer the caller keeps: publishing looks up every tag of every event, and values such as ids
+// and keys are too long for the short-string buffer, so a fresh string would allocate each time.
+const std::string& tag_key(std::string& key, char letter, std::string_view value) {
+  key.assign(1, letter);
   key.append(value);
   return key;
-}
-
-// The tag condition with the fewest values: the smallest set of keys an event must hit one of.
-const nostr::TagFilter* narrowest_tag(const nostr::Filter& filter) {
-  const nostr::TagFilter* best = nullptr;
-  for (const auto& tag : filter.tags) {
-    if (!best || tag.values.size() < best->values.size()) best = &tag;
-  }
-  return best;
 }
 
 }  // namespace
@@ -39,8 +32,9 @@ bool SubscriptionRegistry::for_each_key(const nostr::Filter& filter, Fn&& fn) {
     for (const auto& id : *filter.ids) fn(by_id_, id);
   } else if (filter.authors) {
     for (const auto& author : *filter.authors) fn(by_author_, author);
-  } else if (const auto* tag = narrowest_tag(filter)) {
-    for (const auto& value : tag->values) fn(by_tag_, tag_key(tag->letter, value));
+  } else if (const auto* tag = filter.narrowest_tag()) {
+    std::string key;
+    for (const auto& value : tag->values) fn(by_tag_, tag_key(key, tag->letter, value));
   } else if (filter.kinds) {
     for (std::uint32_t kind : *filter.kinds) fn(by_kind_, kind);
   } else {
@@ -124,8 +118,9 @@ void SubscriptionRegistry::publish(const std::shared_ptr<const Published>& publi
     gather(by_author_, event.pubkey);
     gather(by_kind_, event.kind);
     if (!by_tag_.empty()) {
+      std::string key;
       for (const auto& tag : event.tags) {
-        if (tag.size() >= 2 && tag[0].size() == 1) gather(by_tag_, tag_key(tag[0][0], tag[1]));
+        if (tag.size() >= 2 && tag[0].size() == 1) gather(by_tag_, tag_key(key, tag[0][0], tag[1]));
       }
     }
     std::vector<const Subscription*> matched;

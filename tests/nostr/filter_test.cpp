@@ -27,6 +27,13 @@ TEST(Filter, EmptyFilterMatchesEverything) {
   EXPECT_TRUE(parsed("{}").matches(sample()));
 }
 
+TEST(Filter, NarrowestTagIsTheConditionWithFewestValuesFirstOfEquals) {
+  EXPECT_EQ(parsed(R"({"kinds":[1]})").narrowest_tag(), nullptr);
+  EXPECT_EQ(parsed(R"({"#t":["a","b","c"],"#p":["x"],"#e":["y","z"]})").narrowest_tag()->letter, 'p');
+  auto equal = parsed(R"({"#t":["a"],"#p":["x"]})");
+  EXPECT_EQ(equal.narrowest_tag(), &equal.tags.front());
+}
+
 TEST(Filter, EachCondition) {
   Event e = sample();
   EXPECT_TRUE(parsed(R"({"ids":[")" + std::string(64, '1') + R"("]})").matches(e));

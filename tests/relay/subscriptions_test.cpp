@@ -96,8 +96,9 @@ TEST_F(SubscriptionRegistryTest, EachKindOfFilterReachesTheEventsItMatchesAndNoO
 
 TEST_F(SubscriptionRegistryTest, ASubscriptionIsNamedOnceHoweverManyOfItsFiltersMatch) {
   auto c = connect(1);
-  subscribe(1, "s", {R"({"authors":[")" + hex(1) + R"("]})", R"({"#p":[")" + hex(5) + R"("]})", R"({"kinds":[1]})",
-                     R"({})"});
+  subscribe(1, "s",
+            {R"({"authors":[")" + hex(1) + R"("]})", R"({"#p":[")" + hex(5) + R"("]})", R"({"kinds":[1]})",
+             R"({})"});
   registry.publish(event(1, 1, {{"p", hex(5)}}));
   EXPECT_EQ(c->deliveries, 1);
   EXPECT_EQ(c->take(), (std::vector<std::string>{"s"}));

@@ -18,11 +18,6 @@ Prefix make_prefix(const Key& key) {
   return p;
 }
 
-const nostr::TagFilter& narrowest_tag(const std::vector<nostr::TagFilter>& tags) {
-  return *std::min_element(tags.begin(), tags.end(),
-                           [](const auto& a, const auto& b) { return a.values.size() < b.values.size(); });
-}
-
 }  // namespace
 
 Plan plan_filter(const nostr::Filter& filter, const PlannerLimits& limits) {
@@ -44,7 +39,7 @@ Plan plan_filter(const nostr::Filter& filter, const PlannerLimits& limits) {
     for (const auto& author : *filter.authors) plan.prefixes.push_back(make_prefix(Key().append(author)));
   } else if (!filter.tags.empty()) {
     plan.index = IndexKind::kTag;
-    const auto& tag = narrowest_tag(filter.tags);
+    const auto& tag = *filter.narrowest_tag();
     plan.prefixes.reserve(tag.values.size());
     for (const auto& value : tag.values) {
       plan.prefixes.push_back(

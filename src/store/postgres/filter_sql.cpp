@@ -65,11 +65,6 @@ std::string search_conditions(std::string_view query) {
   return out;
 }
 
-const nostr::TagFilter& narrowest_tag(const std::vector<nostr::TagFilter>& tags) {
-  return *std::min_element(tags.begin(), tags.end(),
-                           [](const auto& a, const auto& b) { return a.values.size() < b.values.size(); });
-}
-
 }  // namespace
 
 FilterSql::FilterSql(const nostr::Filter& filter, TagIndex tag_index, std::size_t max_prefixes,
@@ -159,13 +154,13 @@ FilterSql::FilterSql(const nostr::Filter& filter, TagIndex tag_index, std::size_
     tags_ = filter.tags;
     tag_driven_ = true;
     if (tag_index == TagIndex::kSideTable) {
-      drive_by(narrowest_tag(filter.tags));
+      drive_by(*filter.narrowest_tag());
     } else {
       // Every tag condition in the driver: the planner may intersect their GIN bitmaps.
       scan_table_ = "events x";
       scan_where_ = "true";
       for (const auto& tag : filter.tags) scan_where_.append(" AND ").append(tag_containment("x.tags", tag));
-      const auto& tag = narrowest_tag(filter.tags);
+      const auto& tag = *filter.narrowest_tag();
       description_ = "tag[#" + std::string(1, tag.letter) + " x" + std::to_string(tag.values.size()) + "]gin";
     }
   } else if (filter.kinds) {
