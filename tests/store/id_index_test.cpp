@@ -11,6 +11,7 @@
 #include <optional>
 #include <random>
 
+#include "run_set_fixture.hpp"
 #include "store/lmdb/lmdb_env.hpp"
 #include "store/lmdb/schema.hpp"
 #include "temp_dir.hpp"
@@ -20,7 +21,6 @@ namespace {
 
 using lmdb::Dbis;
 using lmdb::IdIndex;
-using lmdb::IdIndexOptions;
 using lmdb::Txn;
 using nostr::Bytes32;
 
@@ -30,31 +30,13 @@ Bytes32 random_id(std::mt19937_64& rng) {
   return id;
 }
 
-IdIndexOptions small_runs() {
-  IdIndexOptions options;
-  options.run_entries = 4;
-  options.merge_width = 2;
-  options.merge_step_per_id = 2;
-  options.min_merge_step = 3;  // merges of the larger runs take several batches
-  return options;
-}
-
 class IdIndexTest : public ::testing::Test {
  protected:
   IdIndexTest() { open(); }
 
   void open() {
     index_.reset();
-    dbis_.reset();
-    env_.reset();
-    lmdb::EnvConfig config;
-    config.directory = dir_.path().string();
-    config.map_size = std::size_t{64} << 20;
-    config.max_dbs = lmdb::kMaxDbs;
-    config.max_readers = 16;
-    config.flags = MDB_NOSYNC;
-    env_.emplace(config);
-    dbis_ = lmdb::open_schema(env_->get());
+    open_schema_env(dir_, env_, dbis_);
     index_.emplace(*dbis_, small_runs());
   }
 
@@ -102,7 +84,7 @@ class IdIndexTest : public ::testing::Test {
     lmdb::IdSnapshot snapshot(read.get(), *dbis_);
     for (const auto& [id, serial] : stored_) ASSERT_EQ(snapshot.find(id), serial);
     for (const auto& id : erased) EXPECT_EQ(snapshot.find(id), 0u);
-    auto runs = lmdb::read_id_runs(read.get(), *dbis_);
+    auto runs = lmdb::read_runs(read.get(), lmdb::id_layout(*dbis_));
     std::size_t in_runs = 0;
     for (std::uint8_t slot : runs) {
       MDB_stat stat;
@@ -256,10 +238,10 @@ TEST_F(IdIndexTest, DamagedStateIsRefusedWithAClearError) {
     }
   };
   // A merge whose input is the active run, then one cut short.
-  lmdb::IdRuns live;
+  lmdb::RunSlots live;
   {
     Txn read(env_->get(), MDB_RDONLY);
-    live = lmdb::read_id_runs(read.get(), *dbis_);
+    live = lmdb::read_runs(read.get(), lmdb::id_layout(*dbis_));
   }
   const char active = static_cast<char>(live.front());
   EXPECT_EQ(refused("id_merge", std::string{char(39), char(2), active, active, char(0)}),
@@ -277,14 +259,18 @@ TEST_F(IdIndexTest, DamagedStateIsRefusedWithAClearError) {
             "event store: the id index's list of runs is damaged");
 }
 
-TEST(IdBloom, HoldsEveryIdAddedAndFewOthers) {
+TEST(RunBloom, HoldsEveryIdAddedAndFewOthers) {
   std::mt19937_64 rng(7);
-  lmdb::IdBloom bloom(10000);
+  lmdb::Dbis dbis;
+  auto layout = lmdb::id_layout(dbis);
+  lmdb::RunBloom bloom(10000);
   std::vector<Bytes32> added;
-  for (int i = 0; i < 10000; ++i) bloom.add(added.emplace_back(random_id(rng)));
-  for (const auto& id : added) ASSERT_TRUE(bloom.may_contain(id));
+  for (int i = 0; i < 10000; ++i)
+    bloom.add(lmdb::bloom_hash(layout, added.emplace_back(random_id(rng)).data()));
+  for (const auto& id : added) ASSERT_TRUE(bloom.may_contain(lmdb::bloom_hash(layout, id.data())));
   int false_positives = 0;
-  for (int i = 0; i < 10000; ++i) false_positives += bloom.may_contain(random_id(rng));
+  for (int i = 0; i < 10000; ++i)
+    false_positives += bloom.may_contain(lmdb::bloom_hash(layout, random_id(rng).data()));
   EXPECT_LT(false_positives, 300);  // ~1 % expected at 10 bits per id
 }
 

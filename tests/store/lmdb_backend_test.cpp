@@ -8,27 +8,27 @@ namespace {
 
 class LmdbHarness : public StoreHarness {
  public:
-  explicit LmdbHarness(std::size_t id_run_entries) : id_run_entries_(id_run_entries) {}
+  explicit LmdbHarness(std::size_t run_entries) : run_entries_(run_entries) {}
   std::unique_ptr<EventStore> open() override {
     LmdbOptions options;
     options.directory = dir_.path() / "events";  // not there yet: the store creates it
-    options.id_run_entries = id_run_entries_;
+    options.id_run_entries = options.tag_run_entries = run_entries_;
     return open_lmdb_store(options);
   }
 
  private:
   TempDir dir_;
-  std::size_t id_run_entries_;
+  std::size_t run_entries_;
 };
 
 const StoreBackend kLmdb{"lmdb", [] { return std::make_unique<LmdbHarness>(LmdbOptions{}.id_run_entries); }};
-// Every rule again with an id index of 2-id runs, sealed and merged all along (id_index.hpp).
-const StoreBackend kLmdbSmallIdRuns{"lmdb_small_id_runs", [] { return std::make_unique<LmdbHarness>(2); }};
+// Every rule again with id and tag indexes of 2-entry runs, sealed and merged all along (run_set.hpp).
+const StoreBackend kLmdbSmallRuns{"lmdb_small_runs", [] { return std::make_unique<LmdbHarness>(2); }};
 
-INSTANTIATE_TEST_SUITE_P(Lmdb, StoreWrite, ::testing::Values(kLmdb, kLmdbSmallIdRuns), backend_name);
-INSTANTIATE_TEST_SUITE_P(Lmdb, StoreDeletion, ::testing::Values(kLmdb, kLmdbSmallIdRuns), backend_name);
-INSTANTIATE_TEST_SUITE_P(Lmdb, StoreQuery, ::testing::Values(kLmdb, kLmdbSmallIdRuns), backend_name);
-INSTANTIATE_TEST_SUITE_P(Lmdb, StoreQueryData, ::testing::Values(kLmdb, kLmdbSmallIdRuns), backend_name);
+INSTANTIATE_TEST_SUITE_P(Lmdb, StoreWrite, ::testing::Values(kLmdb, kLmdbSmallRuns), backend_name);
+INSTANTIATE_TEST_SUITE_P(Lmdb, StoreDeletion, ::testing::Values(kLmdb, kLmdbSmallRuns), backend_name);
+INSTANTIATE_TEST_SUITE_P(Lmdb, StoreQuery, ::testing::Values(kLmdb, kLmdbSmallRuns), backend_name);
+INSTANTIATE_TEST_SUITE_P(Lmdb, StoreQueryData, ::testing::Values(kLmdb, kLmdbSmallRuns), backend_name);
 
 }  // namespace
 }  // namespace pleb::store::testing

@@ -125,7 +125,7 @@ std::map<std::string, std::size_t> entry_counts(const std::filesystem::path& dir
   MDB_env* env = nullptr;
   MDB_txn* txn = nullptr;
   EXPECT_EQ(mdb_env_create(&env), 0);
-  mdb_env_set_maxdbs(env, 64);
+  mdb_env_set_maxdbs(env, lmdb::kMaxDbs);
   mdb_env_set_mapsize(env, 64 << 20);  // LMDB maps at least the data; no need for the store's 1 TiB
   int rc = mdb_env_open(env, dir.c_str(), MDB_RDONLY, 0644);
   if (rc == 0) rc = mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn);
@@ -141,15 +141,17 @@ std::map<std::string, std::size_t> entry_counts(const std::filesystem::path& dir
     EXPECT_EQ(mdb_stat(txn, dbi, &stat), 0);
     return stat.ms_entries;
   };
-  for (const char* name :
-       {"events", "created", "pubkey", "kind", "pubkey_kind", "tag", "address", "expiry"}) {
+  for (const char* name : {"events", "created", "pubkey", "kind", "pubkey_kind", "address", "expiry"}) {
     counts[name] = entries(name);
   }
-  // The id index's slots together. Only a merge in progress has an id in two slots, and the merges of
-  // these tests' few ids finish in the batch that starts them.
+  // The slots of the id and tag indexes together. Only a merge in progress has a key in two slots, and
+  // the merges of these tests' few keys finish in the batch that starts them.
   counts["ids"] = entries("ids");
-  for (unsigned slot = 1; slot < lmdb::kIdSlots; ++slot)
+  counts["tag"] = entries("tag");
+  for (unsigned slot = 1; slot < lmdb::kRunSlots; ++slot) {
     counts["ids"] += entries("ids." + std::to_string(slot));
+    counts["tag"] += entries("tag." + std::to_string(slot));
+  }
   mdb_txn_abort(txn);
   mdb_env_close(env);
   return counts;
@@ -179,12 +181,12 @@ std::map<std::string, std::size_t> expected_counts(const std::vector<Event>& sto
 
 class LmdbRemovalTest : public LmdbStoreTest, public ::testing::WithParamInterface<std::size_t> {};
 
-// With the id index's default runs, and with runs of 3 ids, sealed and merged all along.
-INSTANTIATE_TEST_SUITE_P(IdRuns, LmdbRemovalTest, ::testing::Values(65536, 3));
+// With the default runs of the id and tag indexes, and with runs of 3 entries, sealed and merged all along.
+INSTANTIATE_TEST_SUITE_P(Runs, LmdbRemovalTest, ::testing::Values(65536, 3));
 
 TEST_P(LmdbRemovalTest, RemovalLeavesNoIndexEntryBehind) {
   LmdbOptions options;
-  options.id_run_entries = GetParam();
+  options.id_run_entries = options.tag_run_entries = GetParam();
   auto store = open(options);
   const auto alice = pubkey_of(1), bob = pubkey_of(2);
   std::vector<Event> notes;

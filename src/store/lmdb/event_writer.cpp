@@ -35,10 +35,11 @@ std::uint64_t read_u64(const MDB_val& value) {
 
 }  // namespace
 
-EventWriter::EventWriter(MDB_txn* txn, const Dbis& dbis, WriteBuffers& buffers, IdIndex& ids)
-    : txn_(txn), dbis_(dbis), buffers_(buffers), ids_(ids) {
+EventWriter::EventWriter(MDB_txn* txn, const Dbis& dbis, WriteBuffers& buffers, IdIndex& ids, RunSet& tags)
+    : txn_(txn), dbis_(dbis), buffers_(buffers), ids_(ids), tags_(tags) {
   buffers_.clear();  // what a failed batch left
   ids_.prepare(txn_);
+  tags_.prepare(txn_);
   MDB_val value;
   if (get(txn_, dbis_.meta, to_val(kNextSerialKey), value))
     next_serial_ = std::max(next_serial_, read_u64(value));
@@ -52,17 +53,25 @@ EventWriter::EventWriter(MDB_txn* txn, const Dbis& dbis, WriteBuffers& buffers, 
 void EventWriter::finish() {
   const auto& removed = buffers_.removed;
   const auto in_order = [](const Key& a, const Key& b) { return a.view() < b.view(); };
+  std::size_t tags_inserted = 0;
   for (auto& [dbi, keys] : buffers_.entries) {
     if (keys.empty()) continue;
     if (!std::is_sorted(keys.begin(), keys.end(), in_order)) std::sort(keys.begin(), keys.end(), in_order);
     // One cursor per database: consecutive keys that share a leaf page skip LMDB's descent from the root.
-    Cursor cursor(txn_, dbi);
+    const bool tags = dbi == dbis_.tag;
+    Cursor cursor = tags ? tags_.active_cursor(txn_) : Cursor(txn_, dbi);
     for (const auto& key : keys) {
       // Every secondary key ends in the event's serial.
       if (!removed.empty() && removed.contains(load_be64(key.data() + key.size() - 8))) continue;
-      cursor.put(key.val(), kEmpty);
+      if (tags) {
+        tags_.put(cursor, key.val(), kEmpty);
+        ++tags_inserted;
+      } else {
+        cursor.put(key.val(), kEmpty);
+      }
     }
   }
+  tags_.maintain(txn_, tags_inserted);
   auto& ids = buffers_.sorted_ids;
   ids.assign(buffers_.ids.begin(), buffers_.ids.end());
   std::sort(ids.begin(), ids.end());
@@ -186,7 +195,13 @@ bool EventWriter::remove(std::uint64_t serial) {
     buffers_.removed.insert(serial);  // its entries are still pending
   } else {
     for_each_index_entry(dbis_, {header.pubkey, header.created_at, header.kind, tags, serial},
-                         [&](MDB_dbi dbi, const Key& key) { del(txn_, dbi, key.val()); });
+                         [&](MDB_dbi dbi, const Key& key) {
+                           if (dbi == dbis_.tag) {
+                             tags_.erase(txn_, key.data());
+                           } else {
+                             del(txn_, dbi, key.val());
+                           }
+                         });
   }
   if (serial >= first_serial_) {
     buffers_.ids.erase(header.id);

@@ -14,6 +14,7 @@
 #include "nostr/event.hpp"
 #include "store/event_store.hpp"
 #include "store/lmdb/id_index.hpp"
+#include "store/lmdb/run_set.hpp"
 
 #include "store/lmdb/keys.hpp"
 #include "store/lmdb/schema.hpp"
@@ -26,7 +27,7 @@ namespace pleb::store::lmdb {
 // Index entries of the events inserted are put at finish() in key order: each B-tree is then walked once
 // in order instead of once per event at random, which keeps its pages in the cache (docs/BENCHMARKS.md).
 // Secondary entries (created, pubkey, kind, pubkey_kind, tag) are never read during a write; ids are, so
-// lookups by id look in `ids` first. The ids go to the id index's active run (id_index.hpp).
+// lookups by id look in `ids` first. Ids and tags go to the active runs of their run sets (run_set.hpp).
 struct WriteBuffers {
   // One list per index database, in arrival order: the time-ordered ones (created, kind) arrive sorted
   // and skip the sort, and the others sort without comparing databases.
@@ -63,7 +64,7 @@ struct WriteBuffers {
 
 class EventWriter {
  public:
-  EventWriter(MDB_txn* txn, const Dbis& dbis, WriteBuffers& buffers, IdIndex& ids);
+  EventWriter(MDB_txn* txn, const Dbis& dbis, WriteBuffers& buffers, IdIndex& ids, RunSet& tags);
 
   // Applies the rules to one event; later calls see the effects of earlier ones.
   WriteResult write(const nostr::Event& event, std::int64_t now);
@@ -90,6 +91,7 @@ class EventWriter {
   const Dbis& dbis_;
   WriteBuffers& buffers_;
   IdIndex& ids_;
+  RunSet& tags_;  // the tag index (tag_index.hpp)
 
   std::uint64_t next_serial_ = 1;
   std::uint64_t first_serial_ = 1;  // the first serial this writer hands out

@@ -7,6 +7,7 @@
 #include "store/event_store.hpp"
 #include "store/lmdb/id_index.hpp"
 #include "store/lmdb/lmdb_env.hpp"
+#include "store/lmdb/tag_index.hpp"
 
 namespace pleb::store::lmdb {
 namespace {
@@ -49,6 +50,8 @@ void FilterRun::look_up_ids(MDB_txn* txn, const Dbis& dbis) {
 void FilterRun::open(MDB_txn* txn, const Dbis& dbis) {
   if (plan_.index == IndexKind::kIds) {
     if (!ids_loaded_) look_up_ids(txn, dbis);
+  } else if (plan_.index == IndexKind::kTag) {
+    scan_.open(txn, RunSnapshot(txn, tag_layout(dbis)));
   } else {
     scan_.open(txn, index_dbi(dbis, plan_.index));
   }

@@ -7,6 +7,7 @@
 #include "store/lmdb/database.hpp"
 #include "store/lmdb/event_writer.hpp"
 #include "store/lmdb/lmdb_query.hpp"
+#include "store/lmdb/tag_index.hpp"
 
 namespace pleb::store {
 namespace {
@@ -29,12 +30,13 @@ std::string describe_failure(const std::exception& e) {
 
 class LmdbStore final : public EventStore {
  public:
-  LmdbStore(std::shared_ptr<Database> db, lmdb::IdIndexOptions id_options)
-      : db_(std::move(db)), ids_(db_->dbis, id_options) {
-    // The id index's Bloom filters are built from every run now (about 0.1 s per million ids), so that
-    // the first event after a start does not wait for it.
+  LmdbStore(std::shared_ptr<Database> db, lmdb::RunSetOptions id_options, lmdb::RunSetOptions tag_options)
+      : db_(std::move(db)), ids_(db_->dbis, id_options), tags_(lmdb::tag_layout(db_->dbis), tag_options) {
+    // The run sets' Bloom filters are read (or, for a run from before they were stored, built: about
+    // 0.1 s per million entries) now, so that the first event after a start does not wait for them.
     Txn txn(db_->env.get(), MDB_RDONLY);
     ids_.prepare(txn.get());
+    tags_.prepare(txn.get());
   }
 
   using EventStore::write;
@@ -46,7 +48,7 @@ class LmdbStore final : public EventStore {
     results.reserve(events.size());
     try {
       Txn txn(db_->env.get(), 0);
-      EventWriter writer(txn.get(), db_->dbis, buffers_, ids_);
+      EventWriter writer(txn.get(), db_->dbis, buffers_, ids_, tags_);
       for (const auto& event : events) results.push_back(writer.write(event, now));
       writer.finish();
       if (before_commit) before_commit(results);
@@ -54,6 +56,7 @@ class LmdbStore final : public EventStore {
     } catch (const std::exception& e) {
       // The transaction is aborted by Txn's destructor: nothing of the batch was stored.
       ids_.invalidate();
+      tags_.invalidate();
 
       WriteResult failure = error_result(describe_failure(e));
       results.assign(events.size(), failure);
@@ -109,13 +112,14 @@ class LmdbStore final : public EventStore {
     std::lock_guard lock(write_mutex_);
     try {
       Txn txn(db_->env.get(), 0);
-      EventWriter writer(txn.get(), db_->dbis, buffers_, ids_);
+      EventWriter writer(txn.get(), db_->dbis, buffers_, ids_, tags_);
       std::size_t removed = remove(writer);
       writer.finish();
       txn.commit();
       return removed;
     } catch (const std::exception& e) {
       ids_.invalidate();
+      tags_.invalidate();
 
       throw std::runtime_error("cannot remove events: " + describe_failure(e));
     }
@@ -125,6 +129,7 @@ class LmdbStore final : public EventStore {
   std::mutex write_mutex_;
   lmdb::WriteBuffers buffers_;  // reused across writes (guarded by write_mutex_)
   lmdb::IdIndex ids_;           // guarded by write_mutex_
+  lmdb::RunSet tags_;           // guarded by write_mutex_
 };
 
 }  // namespace
@@ -146,9 +151,11 @@ std::unique_ptr<EventStore> open_lmdb_store(const LmdbOptions& options) {
   query.planner.max_prefixes = options.max_scan_prefixes;
   query.max_limit = options.max_limit;
   try {
-    lmdb::IdIndexOptions id_options;
+    lmdb::RunSetOptions id_options, tag_options;
     id_options.run_entries = std::max<std::size_t>(options.id_run_entries, 1);
-    return std::make_unique<LmdbStore>(std::make_shared<Database>(env, kIdleReaders, query), id_options);
+    tag_options.run_entries = std::max<std::size_t>(options.tag_run_entries, 1);
+    return std::make_unique<LmdbStore>(std::make_shared<Database>(env, kIdleReaders, query), id_options,
+                                       tag_options);
   } catch (const LmdbError& e) {
     throw std::runtime_error("cannot open the event store in " + env.directory + ": " + e.what());
   }

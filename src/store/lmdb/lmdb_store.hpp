@@ -30,9 +30,10 @@ struct LmdbOptions {
   std::size_t max_scan_prefixes = 4096;
   // false: MDB_NOSYNC, commits are not flushed (tests, bulk imports). Never for `pleb serve`.
   bool sync = true;
-  // Ids in the id index's active run before it is sealed and a new one begun (id_index.hpp). Tests use
-  // small values to exercise sealing and merging.
+  // Entries in the active run of the id index and of the tag index before it is sealed and a new one
+  // begun (run_set.hpp). Tests use small values to exercise sealing and merging.
   std::size_t id_run_entries = 65536;
+  std::size_t tag_run_entries = 65536;
 };
 
 // Throws std::runtime_error when the directory cannot be created or the environment cannot be opened.

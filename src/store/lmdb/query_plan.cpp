@@ -95,13 +95,12 @@ MDB_dbi index_dbi(const Dbis& dbis, IndexKind index) {
       return dbis.pubkey_kind;
     case IndexKind::kPubkey:
       return dbis.pubkey;
-    case IndexKind::kTag:
-      return dbis.tag;
     case IndexKind::kKind:
       return dbis.kind;
     case IndexKind::kCreated:
       return dbis.created;
     case IndexKind::kIds:  // looked up (id_index.hpp), never scanned
+    case IndexKind::kTag:  // read in runs (tag_index.hpp)
     case IndexKind::kNone:
       break;
   }
