@@ -2,10 +2,10 @@
 // The layer under a WebSocket stream that turns runs of small frames into few system calls, both ways.
 //
 // Writes: a relay's busiest writes are small and come in bursts on one connection: the OKs of a
-// committed batch, the live events of a busy subscription. Beast writes each message with its own
-// send(); while the connection is corked, this layer instead copies each frame into one buffer and
-// reports it written at once, and uncorking sends the whole buffer in one write. Uncorked with nothing
-// buffered, a write goes straight to the socket, as without the layer.
+// committed batch, the live events of a busy subscription. Every frame is copied into one buffer and
+// reported written at once; while the connection is corked the buffer gathers frames, and uncorking
+// sends the whole buffer in one write. Uncorked, a frame is sent at once, by a non-blocking send()
+// that usually takes it all; only what the socket refuses waits for an asynchronous write.
 //
 // Reads: Beast asks its next layer for at most 1.5 KB at a time, so a publisher's stream of events
 // cost one recv() (and the ACK it sends) per two or three events. This layer reads what the socket
@@ -19,6 +19,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -67,6 +68,34 @@ class CoalescingSocket {
   void uncork() {
     corked_ = false;
     if (!pending_.empty() && !flushing_) flush();
+  }
+
+  // A whole unmasked text frame (a server's), its payload given in parts, appended to what waits to be
+  // sent. For connections without compression the owner frames its messages itself: Beast's write
+  // operation per message costs more than the frame. Sent by send_pending() or uncork().
+  void append_text_frame(std::string_view a, std::string_view b, std::string_view c) {
+    const std::uint64_t size = a.size() + b.size() + c.size();
+    char header[10] = {'\x81'};  // FIN, text
+    std::size_t header_size = 2;
+    if (size < 126) {
+      header[1] = static_cast<char>(size);
+    } else if (size <= 0xffff) {
+      header[1] = 126;
+      header[2] = static_cast<char>(size >> 8);
+      header[3] = static_cast<char>(size);
+      header_size = 4;
+    } else {
+      header[1] = 127;
+      for (int i = 0; i < 8; ++i) header[2 + i] = static_cast<char>(size >> (56 - 8 * i));
+      header_size = 10;
+    }
+    pending_.append(header, header_size).append(a).append(b).append(c);
+  }
+  // True while appended frames fit under the buffer's bound.
+  bool has_room() const { return pending_.size() < 2 * kFlushBytes; }
+  // Sends what waits, unless corked with less than kFlushBytes.
+  void send_pending() {
+    if (!flushing_ && !pending_.empty() && (!corked_ || pending_.size() >= kFlushBytes)) flush();
   }
 
   // Completes once everything accepted so far has been handed to the socket (uncorking first).
@@ -178,6 +207,8 @@ class CoalescingSocket {
   using Handler = Stored<error_code, std::size_t>;
   using DrainHandler = Stored<error_code>;
 
+  // Every write is appended whole to the buffer, also when nothing waits: frames written by the owner
+  // (append_text_frame) and by Beast (control frames, compressed messages) then never interleave.
   template <class ConstBuffers, class H>
   void start_write(const ConstBuffers& data, H handler) {
     namespace net = boost::asio;
@@ -185,15 +216,11 @@ class CoalescingSocket {
       net::post(get_executor(), net::append(std::move(handler), failed_, std::size_t{0}));
       return;
     }
-    if (!corked_ && pending_.empty() && !flushing_) {
-      socket_.async_write_some(data, std::move(handler));
-      return;
-    }
     const std::size_t size = net::buffer_size(data);
     append(data);
-    if (corked_ && pending_.size() <= 2 * kFlushBytes) {
+    if (pending_.size() <= 2 * kFlushBytes) {
       net::post(get_executor(), net::append(std::move(handler), error_code{}, size));
-      if (!flushing_ && pending_.size() >= kFlushBytes) flush();
+      send_pending();
       return;
     }
     // Uncorked behind buffered frames, or the buffer is full: answered once these bytes are sent.
@@ -218,8 +245,20 @@ class CoalescingSocket {
     in_flight_.swap(pending_);
     pending_.clear();
     if (waiting_) waiting_in_flight_ = true;
+    // The socket usually takes everything at once, and then no asynchronous write is started at all.
+    error_code ec;
+    std::size_t sent = socket_.write_some(net::buffer(in_flight_), ec);
+    if (ec == net::error::would_block || ec == net::error::try_again) {
+      ec = {};
+      sent = 0;
+    }
+    if (ec || sent == in_flight_.size()) {
+      on_flushed(ec);
+      return;
+    }
+    in_flight_.erase(0, sent);
     net::async_write(socket_, net::buffer(in_flight_),
-                     [this, keep = owner_.lock()](error_code ec, std::size_t) { on_flushed(ec); });
+                     [this, keep = owner_.lock()](error_code e, std::size_t) { on_flushed(e); });
   }
 
   void on_flushed(error_code ec) {

@@ -137,6 +137,11 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
     // Twice the advertised limit: between the two the client gets a NOTICE and keeps its connection.
     ws_.read_message_max(options.max_message_bytes * 2);
     ws_.text(true);
+    // Beast negotiates compression before it calls the decorator, so the response tells.
+    ws_.set_option(ws::stream_base::decorator([this](ws::response_type& response) {
+      direct_ = response[bhttp::field::sec_websocket_extensions].find("permessage-deflate") ==
+                beast::string_view::npos;
+    }));
     ws_.async_accept(request, [self = shared_from_this(), info = std::move(info)](beast::error_code ec) {
       self->on_accept(ec, info);
     });
@@ -208,6 +213,8 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
       std::lock_guard lock(inbox_mutex_);
       items.swap(inbox_);
     }
+    // What the items send leaves in one write.
+    Cork cork(*this);
     for (auto& item : items) {
       if (auto* message = std::get_if<OutgoingMessage>(&item)) {
         enqueue(std::move(*message));
@@ -314,7 +321,51 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
     if (!writing_) write_next();
   }
 
+  // Holds frames framed here back until the end of a scope, so that they leave in one write.
+  class Cork {
+   public:
+    explicit Cork(WsSession& session) : session_(session.direct_ ? &session : nullptr) {
+      if (session_) session_->ws_.next_layer().cork();
+    }
+    ~Cork() {
+      if (session_) session_->ws_.next_layer().uncork();
+    }
+    Cork(const Cork&) = delete;
+    Cork& operator=(const Cork&) = delete;
+
+   private:
+    WsSession* session_;
+  };
+
+  // Without compression a message's frame is built here and handed to the socket layer whole: Beast's
+  // write operation per message (composed operations, handler allocations, a post per completion) cost
+  // more than the send. Beast still writes its control frames (ping, pong, close) through the same
+  // layer, which appends every write whole, so frames never interleave.
+  void write_direct() {
+    auto& layer = ws_.next_layer();
+    while (!queue_.empty() && layer.has_room()) {
+      const OutgoingMessage& message = queue_.front();
+      queued_bytes_ -= message.size();
+      layer.append_text_frame(
+          *message.head, message.body ? std::string_view(*message.body) : std::string_view{}, message.tail);
+      queue_.pop_front();
+    }
+    layer.send_pending();
+    if (!queue_.empty()) {
+      // The layer's buffer is full: the rest waits until the socket took it.
+      writing_ = true;
+      layer.async_drain([self = shared_from_this()](beast::error_code ec) { self->on_write(ec, false); });
+      return;
+    }
+    if (!drain_waiters_.empty()) run_drain_waiters();
+    if (queue_.empty() && closing_ && !writing_) start_close_frame();
+  }
+
   void write_next() {
+    if (direct_) {
+      write_direct();
+      return;
+    }
     writing_ = true;
     // While frames wait behind the one being written, the socket layer gathers them and sends them in
     // one write: a connection that fell behind (a burst of live events, many OKs) catches up with one
@@ -329,11 +380,12 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
         message.body ? net::buffer(*message.body) : net::const_buffer{},
         net::buffer(message.tail.data(), message.tail.size()),
     };
-    ws_.async_write(parts,
-                    [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
+    ws_.async_write(
+        parts, [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec, true); });
   }
 
-  void on_write(beast::error_code ec) {
+  // `sent_front`: the completion of Beast's write of the front message (not of a direct drain).
+  void on_write(beast::error_code ec, bool sent_front) {
     writing_ = false;
     if (ec) {
       queue_.clear();
@@ -341,7 +393,7 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
       drain_waiters_.clear();
       return;  // the pending read fails too and finishes the session
     }
-    queue_.pop_front();
+    if (sent_front) queue_.pop_front();
     // Uncorking sends the rest at once, so a lone frame is never delayed.
     if (queue_.empty()) ws_.next_layer().uncork();
     // A waiter may queue at once (send_on_strand) and so start the next write itself.
@@ -396,7 +448,8 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
   bool close_started_ = false;
   bool overflowed_ = false;
   bool finished_ = false;
-  bool active_ = true;  // read something since the last idle check
+  bool active_ = true;   // read something since the last idle check
+  bool direct_ = false;  // no compression: messages are framed here (write_direct)
   bool pinged_ = false;
   int closing_periods_ = 0;
   std::unique_ptr<net::steady_timer> deadline_;

@@ -67,7 +67,7 @@ async function rawConnect(behind = Buffer.alloc(0)) {
       if (length === 126) { if (pending.length < 4) return; length = pending.readUInt16BE(2); offset = 4 }
       else if (length === 127) { if (pending.length < 10) return; length = Number(pending.readBigUInt64BE(2)); offset = 10 }
       if (pending.length < offset + length) return
-      frames.push({ opcode: pending[0] & 0x0f, payload: pending.subarray(offset, offset + length) })
+      frames.push({ opcode: pending[0] & 0x0f, head: pending[0] & 0xf0, masked: (pending[1] & 0x80) !== 0, lengthBytes: offset, payload: pending.subarray(offset, offset + length) })
       pending = pending.subarray(offset + length)
       for (const w of waiters.splice(0)) w()
     }
@@ -117,6 +117,37 @@ test('EVENT frames sent right behind the upgrade request, before the 101, are an
   const oks = await c.take(isOk, 3)
   assert.deepEqual(oks.map(f => JSON.parse(f.payload)[1]).sort(), events.map(e => e.id).sort())
   assert.ok(oks.every(f => JSON.parse(f.payload)[2] === true))
+  c.socket.destroy()
+})
+
+test('the relay frames events of every length encoding whole, with a pong between them', async () => {
+  // 7-bit, 16-bit and 64-bit payload lengths: EOSE and pong (under 126 bytes), EVENT messages of ~400 B,
+  // ~5 KB and ~100 KB.
+  const sizes = [50, 5000, 100 * 1024]
+  const events = sizes.map((n, i) => sign(key, { kind: 1, content: 'L'.repeat(n), created_at: 1700000000 + i, tags: [['t', 'lengths']] }))
+  const writer = await rawConnect()
+  writer.socket.write(Buffer.concat(events.map(eventFrame)))
+  await writer.take(isOk, 3)
+  writer.socket.destroy()
+
+  const c = await rawConnect()
+  c.socket.write(Buffer.concat([frame(TEXT, JSON.stringify(['REQ', 'len', { '#t': ['lengths'] }])), frame(PING, 'between')]))
+  const got = await c.take(f => f.opcode === TEXT && f.payload.toString().startsWith('["EVENT","len"'), 3)
+  const [eose] = await c.take(f => f.opcode === TEXT && f.payload.toString() === '["EOSE","len"]')
+  const [pong] = await c.take(f => f.opcode === PONG)
+  assert.equal(pong.payload.toString(), 'between')
+  for (const f of [...got, eose, pong]) {
+    assert.equal(f.head, 0x80, 'FIN set, no reserved bits')
+    assert.equal(f.masked, false, 'a server never masks')
+  }
+  // Newest first; each frame holds exactly its event, with the shortest length encoding.
+  const byId = new Map(got.map(f => [JSON.parse(f.payload)[2].id, f]))
+  for (const e of events) {
+    const f = byId.get(e.id)
+    assert.deepEqual(JSON.parse(f.payload)[2], e)
+    assert.equal(f.lengthBytes, f.payload.length < 126 ? 2 : f.payload.length < 65536 ? 4 : 10)
+  }
+  assert.deepEqual([...got, eose].map(f => f.lengthBytes).sort((a, b) => a - b), [2, 4, 4, 10])
   c.socket.destroy()
 })
 

@@ -20,7 +20,8 @@ inline lmdb::RunSetOptions small_runs() {
 }
 
 // (Re)opens the environment in `dir`; the caller has dropped whatever it built on the previous one.
-inline void open_schema_env(const TempDir& dir, std::optional<lmdb::Env>& env, std::optional<lmdb::Dbis>& dbis) {
+inline void open_schema_env(const TempDir& dir, std::optional<lmdb::Env>& env,
+                            std::optional<lmdb::Dbis>& dbis) {
   dbis.reset();
   env.reset();
   lmdb::EnvConfig config;

@@ -13,13 +13,13 @@
 #include <string>
 #include <vector>
 
+#include "run_set_fixture.hpp"
 #include "store/lmdb/index_scan.hpp"
 #include "store/lmdb/keys.hpp"
 #include "store/lmdb/lmdb_env.hpp"
 #include "store/lmdb/run_set.hpp"
 #include "store/lmdb/schema.hpp"
 #include "store/lmdb/tag_index.hpp"
-#include "run_set_fixture.hpp"
 #include "temp_dir.hpp"
 
 namespace pleb::store::testing {
@@ -48,7 +48,6 @@ lmdb::Prefix tag_prefix(char letter, const std::string& value) {
   p.size = static_cast<std::uint8_t>(k.size());
   return p;
 }
-
 
 class TagIndexTest : public ::testing::Test {
  protected:
@@ -204,7 +203,8 @@ TEST_F(TagIndexTest, AFormatTwoTagTreeIsTheFirstRunAndIsMergedAway) {
       stored_[value].insert(entry);
     }
     std::uint32_t format = 2;
-    lmdb::put(txn.get(), dbis_->meta, lmdb::to_val(std::string_view("format")), lmdb::to_val(&format, sizeof format));
+    lmdb::put(txn.get(), dbis_->meta, lmdb::to_val(std::string_view("format")),
+              lmdb::to_val(&format, sizeof format));
     txn.commit();
   }
   open();

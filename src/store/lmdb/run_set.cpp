@@ -44,7 +44,8 @@ BloomHash bloom_hash(const RunLayout& layout, const std::uint8_t* unit) {
 
 RunSet::Merge parse_merge(std::string_view state, const RunSlots& runs, const RunLayout& layout) {
   auto damaged = [&] {
-    return std::runtime_error("event store: " + std::string(layout.description) + "'s merge state is damaged");
+    return std::runtime_error("event store: " + std::string(layout.description) +
+                              "'s merge state is damaged");
   };
   const auto* p = reinterpret_cast<const std::uint8_t*>(state.data());
   if (state.size() < 3) throw damaged();
@@ -71,13 +72,15 @@ RunSet::Merge parse_merge(std::string_view state, const RunSlots& runs, const Ru
 
 RunSlots read_runs(MDB_txn* txn, const RunLayout& layout) {
   MDB_val value;
-  if (!get(txn, layout.meta, to_val(meta_key(layout, "runs")), value) || value.mv_size == 0) return RunSlots{0};
+  if (!get(txn, layout.meta, to_val(meta_key(layout, "runs")), value) || value.mv_size == 0)
+    return RunSlots{0};
   const auto* slots = static_cast<const std::uint8_t*>(value.mv_data);
   RunSlots runs(slots, slots + value.mv_size);
   // A slot out of range would index past the handles, and one named twice would be merged with itself:
   // such a store was not written by this code.
   if (*std::max_element(runs.begin(), runs.end()) >= kRunSlots || has_repeats(runs)) {
-    throw std::runtime_error("event store: " + std::string(layout.description) + "'s list of runs is damaged");
+    throw std::runtime_error("event store: " + std::string(layout.description) +
+                             "'s list of runs is damaged");
   }
   return runs;
 }
@@ -98,7 +101,8 @@ bool RunSnapshot::may_hold(std::size_t run, BloomHash hash) const {
 bool RunSnapshot::get(const std::uint8_t* key, MDB_val& value) const {
   BloomHash hash = bloom_hash(layout_, key);
   for (std::size_t i = 0; i < runs_.size(); ++i) {
-    if (may_hold(i, hash) && lmdb::get(txn_, (*layout_.slots)[runs_[i]], to_val(key, layout_.key_size), value)) {
+    if (may_hold(i, hash) &&
+        lmdb::get(txn_, (*layout_.slots)[runs_[i]], to_val(key, layout_.key_size), value)) {
       return true;
     }
   }
@@ -133,7 +137,8 @@ std::string_view RunBloom::bytes() const {
 void RunBloom::add(BloomHash hash) {
   const std::uint64_t mask = words_.size() * 64 - 1;
   std::uint64_t h = hash.first;
-  for (unsigned i = 0; i < kProbes; ++i, h += hash.step) words_[(h & mask) >> 6] |= std::uint64_t{1} << (h & 63);
+  for (unsigned i = 0; i < kProbes; ++i, h += hash.step)
+    words_[(h & mask) >> 6] |= std::uint64_t{1} << (h & 63);
 }
 
 bool RunBloom::stored_may_contain(std::string_view bytes, BloomHash hash) {
@@ -223,7 +228,8 @@ std::size_t RunSet::entries(MDB_txn* txn, std::uint8_t slot) const {
 // of the next.
 std::size_t RunSet::tier(std::size_t n) const {
   std::size_t t = 0;
-  for (n /= std::max<std::size_t>(options_.run_entries, 1); n >= options_.merge_width; n /= options_.merge_width)
+  for (n /= std::max<std::size_t>(options_.run_entries, 1); n >= options_.merge_width;
+       n /= options_.merge_width)
     ++t;
   return t;
 }
