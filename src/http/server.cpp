@@ -257,6 +257,7 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
       return;
     }
     if (sink_) {
+      Cork cork(*this);
       if (!ws_.got_text()) {
         sink_->on_binary();
       } else if (buffer_.size() > shared_->options.max_message_bytes) {
@@ -277,6 +278,7 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
       drain_waiters_.clear();
       return;
     }
+    Cork cork(*this);
     for (std::size_t i = 0; i < drain_waiters_.size();) {
       if (queued_bytes_ <= drain_waiters_[i].below_bytes) {
         auto task = std::move(drain_waiters_[i].task);
@@ -321,14 +323,15 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
     if (!writing_) write_next();
   }
 
-  // Holds frames framed here back until the end of a scope, so that they leave in one write.
+  // Holds frames framed here back until the end of the outermost such scope, so that what one message,
+  // one inbox drain or one query slice sends leaves in one write.
   class Cork {
    public:
     explicit Cork(WsSession& session) : session_(session.direct_ ? &session : nullptr) {
-      if (session_) session_->ws_.next_layer().cork();
+      if (session_ && session_->corks_++ == 0) session_->ws_.next_layer().cork();
     }
     ~Cork() {
-      if (session_) session_->ws_.next_layer().uncork();
+      if (session_ && --session_->corks_ == 0) session_->ws_.next_layer().uncork();
     }
     Cork(const Cork&) = delete;
     Cork& operator=(const Cork&) = delete;
@@ -450,6 +453,7 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
   bool finished_ = false;
   bool active_ = true;   // read something since the last idle check
   bool direct_ = false;  // no compression: messages are framed here (write_direct)
+  unsigned corks_ = 0;   // Cork scopes open
   bool pinged_ = false;
   int closing_periods_ = 0;
   std::unique_ptr<net::steady_timer> deadline_;
