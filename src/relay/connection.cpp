@@ -286,7 +286,9 @@ void Connection::conclude_event(nostr::Event event, processor::Decision decision
     stats.event_duration.observe(seconds_since(arrived));
   };
   store::EventOrigin origin{source.type, source.info, source.authed_pubkey};
-  relay_->writer().submit(published->event, origin, std::move(committed), std::move(applied));
+  // The writer shares the event and its JSON with the subscribers rather than copying it.
+  relay_->writer().submit_shared(std::shared_ptr<const nostr::Event>(published, &published->event),
+                                 published->json, origin, std::move(committed), std::move(applied));
 }
 
 bool Connection::is_restricted_kind(std::uint32_t kind) const {

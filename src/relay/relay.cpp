@@ -56,8 +56,8 @@ void Relay::admit(nostr::Event event, AdmitDone done) {
     }
     done(result.ok(), result.message);
   };
-  writer_.submit(published->event, store::EventOrigin{"Moderation", {}, {}}, std::move(committed),
-                 std::move(applied));
+  writer_.submit_shared(std::shared_ptr<const nostr::Event>(published, &published->event), published->json,
+                        store::EventOrigin{"Moderation", {}, {}}, std::move(committed), std::move(applied));
 }
 
 }  // namespace pleb::relay

@@ -48,11 +48,20 @@ BatchWriter::~BatchWriter() {
 }
 
 void BatchWriter::submit(nostr::Event event, Done done, Applied applied) {
+  enqueue(Pending{std::move(event), nullptr, {}, std::move(done), std::move(applied), {}});
+}
+
+void BatchWriter::submit_shared(std::shared_ptr<const nostr::Event> event, std::string_view json,
+                                const EventOrigin&, Done done, Applied applied) {
+  enqueue(Pending{{}, std::move(event), json, std::move(done), std::move(applied), {}});
+}
+
+void BatchWriter::enqueue(Pending pending) {
   WriteResult refusal;
   {
     std::lock_guard lock(mutex_);
     if (!stopping_ && queue_.size() < options_.max_queue) {
-      queue_.push_back(Pending{std::move(event), std::move(done), std::move(applied), {}});
+      queue_.push_back(std::move(pending));
       // The writer waits for the first event, and while lingering for a full batch.
       if (queue_.size() == 1 || queue_.size() == options_.max_batch) wake_.notify_one();
       return;
@@ -61,7 +70,7 @@ void BatchWriter::submit(nostr::Event event, Done done, Applied applied) {
     refusal = stopping_ ? error_result("shutting down")
                         : WriteResult{WriteStatus::kError, "rate-limited: storage is busy, try again later"};
   }
-  call(done, std::move(refusal));
+  call(pending.done, std::move(refusal));
 }
 
 void BatchWriter::run_ordered(Task task) {
@@ -126,7 +135,7 @@ void BatchWriter::run() {
   yield_to_producers();
 
   std::vector<Pending> batch;
-  std::vector<nostr::Event> events;
+  std::vector<EventToWrite> events;
   std::size_t previous_batch = 0;
   for (;;) {
     batch.clear();
@@ -163,19 +172,21 @@ void BatchWriter::run() {
       }
       continue;
     }
+    // The events stay in the batch (or with whoever shares them) while the store reads them.
     events.reserve(batch.size());
-    for (auto& pending : batch) events.push_back(std::move(pending.event));
+    for (const auto& pending : batch) events.push_back(EventToWrite{&pending.the_event(), pending.json});
     std::vector<WriteResult> results;
     try {
-      results = store_.write(events, options_.clock(), [&batch](std::span<const WriteResult> applied) {
-        for (std::size_t i = 0; i < batch.size() && i < applied.size(); ++i) {
-          if (!batch[i].applied) continue;
-          try {
-            batch[i].applied(applied[i]);
-          } catch (...) {
-          }
-        }
-      });
+      results = store_.write(std::span<const EventToWrite>(events), options_.clock(),
+                             [&batch](std::span<const WriteResult> applied) {
+                               for (std::size_t i = 0; i < batch.size() && i < applied.size(); ++i) {
+                                 if (!batch[i].applied) continue;
+                                 try {
+                                   batch[i].applied(applied[i]);
+                                 } catch (...) {
+                                 }
+                               }
+                             });
     } catch (const std::exception& e) {
       results.assign(events.size(), error_result(e.what()));
     }

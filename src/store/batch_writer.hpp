@@ -7,7 +7,9 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <string_view>
 #include <thread>
 
 #include "nostr/event.hpp"
@@ -69,6 +71,9 @@ class BatchWriter : public EventWriter {
   // Thread-safe; only takes a lock and moves the event into the queue.
   using EventWriter::submit;
   void submit(nostr::Event event, Done done, Applied applied) override;
+  // Keeps the shared event and its serialization for the store instead of a copy.
+  void submit_shared(std::shared_ptr<const nostr::Event> event, std::string_view json,
+                     const EventOrigin& origin, Done done, Applied applied) override;
   // Runs `task` on the writer thread once every event submitted before it is written, and before any
   // submitted after: a change to the store that must not race a queued write (a moderator taking an
   // event down). Never refused, also when the queue is full; after stop() it runs on the caller's thread.
@@ -82,10 +87,14 @@ class BatchWriter : public EventWriter {
  private:
   struct Pending {
     nostr::Event event;
+    std::shared_ptr<const nostr::Event> shared;  // set: the event is this one (submit_shared)
+    std::string_view json;                       // its serialization, when given; lives as long as it
     Done done;
     Applied applied;
     Task task;  // set: not an event, a task in the queue's order
+    const nostr::Event& the_event() const { return shared ? *shared : event; }
   };
+  void enqueue(Pending pending);
   void run();
   // How long the batch after one of `previous_batch` events may gather.
   std::chrono::microseconds linger_after(std::size_t previous_batch) const;

@@ -79,6 +79,14 @@ class QueryCursor {
   virtual QueryStats stats() const { return {}; }
 };
 
+// An event to write, held by the caller, and its serialization (nostr::to_json) when the caller already
+// made one: a store that keeps events as JSON stores it as it is instead of serializing again. Empty
+// `json`: the store serializes.
+struct EventToWrite {
+  const nostr::Event* event;
+  std::string_view json;
+};
+
 // Threads: write() and purge_expired() from one writer thread at a time (see BatchWriter); query(),
 // count() and writable() from any threads concurrently.
 class EventStore {
@@ -99,6 +107,15 @@ class EventStore {
   using BeforeCommit = std::function<void(std::span<const WriteResult>)>;
   virtual std::vector<WriteResult> write(std::span<const nostr::Event> events, std::int64_t now,
                                          const BeforeCommit& before_commit) = 0;
+  // The same for events held elsewhere (the group-commit writer's queue). By default they are copied
+  // and written as above.
+  virtual std::vector<WriteResult> write(std::span<const EventToWrite> events, std::int64_t now,
+                                         const BeforeCommit& before_commit) {
+    std::vector<nostr::Event> copies;
+    copies.reserve(events.size());
+    for (const auto& e : events) copies.push_back(*e.event);
+    return write(std::span<const nostr::Event>(copies), now, before_commit);
+  }
 
   virtual std::unique_ptr<QueryCursor> query(std::vector<nostr::Filter> filters, std::int64_t now) = 0;
   // Like query(), but StoredEvent::event carries only id, pubkey, created_at and kind (tags and content

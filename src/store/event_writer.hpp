@@ -3,8 +3,10 @@
 // group-commit BatchWriter on the local store; scaled out, it is the processor behind the bus, which
 // answers after its own commit. Either way `done` carries the verdict the client's OK reports.
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "nostr/event.hpp"
 #include "store/event_store.hpp"
@@ -34,6 +36,14 @@ class EventWriter {
   virtual void submit(nostr::Event event, const EventOrigin& origin, Done done, Applied applied) {
     (void)origin;
     submit(std::move(event), std::move(done), std::move(applied));
+  }
+  // The same for an event shared with others (the relay's subscribers hold it): a writer may keep a
+  // reference instead of a copy. `json`, when not empty, is its serialization (nostr::to_json) and
+  // lives as long as `event` does.
+  virtual void submit_shared(std::shared_ptr<const nostr::Event> event, std::string_view json,
+                             const EventOrigin& origin, Done done, Applied applied) {
+    (void)json;
+    submit(*event, origin, std::move(done), std::move(applied));
   }
   // Whether ephemeral events go through this writer too (to reach other processes); otherwise the relay
   // delivers them itself and never submits them.

@@ -405,5 +405,30 @@ TEST(BatchWriterApplied, AppliedRunsBeforeDoneWithTheSameResult) {
   EXPECT_LT(position("applied1-"), position("done1-"));
 }
 
+TEST_F(BatchWriterTest, ASharedEventIsStoredWithTheSerializationItCameWith) {
+  // The relay hands the writer the event its subscribers share and that event's JSON; the record keeps
+  // the JSON as it is, and the writer holds its own reference to the event.
+  auto event = std::make_shared<const Event>(make_event(pubkey_of(3), 1, kNow - 5, {{"t", "shared"}}));
+  // One space more than the store's own serialization would have: what is stored shows which was kept.
+  const std::string json = "{ " + nostr::to_json(*event).substr(1);
+  std::vector<WriteStatus> statuses;
+  {
+    BatchWriter writer(*lmdb_, options());
+    writer.submit_shared(event, json, {}, [&](WriteResult r) { statuses.push_back(r.status); }, {});
+    // A plain copy of the same event after it: a duplicate.
+    writer.submit(*event, [&](WriteResult r) { statuses.push_back(r.status); });
+    event.reset();
+  }
+  EXPECT_EQ(statuses, (std::vector{WriteStatus::kStored, WriteStatus::kDuplicate}));
+  std::vector<std::string> stored;
+  auto cursor = lmdb_->query_json({F().tag('t', {"shared"})}, kNow);
+  while (!cursor->step(std::chrono::seconds(5), [&](const StoredEvent& e) {
+    stored.push_back(e.json);
+    return true;
+  })) {
+  }
+  EXPECT_EQ(stored, std::vector{json});
+}
+
 }  // namespace
 }  // namespace pleb::store::testing

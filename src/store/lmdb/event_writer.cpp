@@ -92,7 +92,7 @@ bool EventWriter::read_header(std::uint64_t serial, RecordHeader& header) {
   return get(txn_, dbis_.events, serial_val(serial), value) && decode_record(value, header, json);
 }
 
-WriteResult EventWriter::write(const nostr::Event& event, std::int64_t now) {
+WriteResult EventWriter::write(const nostr::Event& event, std::int64_t now, std::string_view json) {
   if (find_serial(event.id) != 0) return make_result(WriteStatus::kDuplicate);
   auto expires = nostr::expiration(event);
   if (expires && *expires <= now) return make_result(WriteStatus::kExpired);
@@ -116,7 +116,7 @@ WriteResult EventWriter::write(const nostr::Event& event, std::int64_t now) {
     }
   }
 
-  insert(event, expires.value_or(RecordHeader::kNoExpiration), has_address ? &address : nullptr);
+  insert(event, expires.value_or(RecordHeader::kNoExpiration), has_address ? &address : nullptr, json);
   if (event.kind == nostr::kKindDeletion) apply_deletion(event);
   return make_result(WriteStatus::kStored);
 }
@@ -136,10 +136,11 @@ bool EventWriter::is_tombstoned(const nostr::Event& event, const Key* address) {
   return false;
 }
 
-void EventWriter::insert(const nostr::Event& event, std::int64_t expiration, const Key* address) {
+void EventWriter::insert(const nostr::Event& event, std::int64_t expiration, const Key* address,
+                         std::string_view json) {
   const std::uint64_t serial = next_serial_++;
   buffers_.record.clear();
-  encode_record(event, expiration, buffers_.record);
+  encode_record(event, expiration, buffers_.record, json);
   put(txn_, dbis_.events, serial_val(serial), to_val(buffers_.record), MDB_APPEND);
   buffers_.ids.emplace(event.id, serial);
   for_each_index_entry(dbis_, {event.pubkey, event.created_at, event.kind, event.tags, serial},

@@ -66,8 +66,9 @@ class EventWriter {
  public:
   EventWriter(MDB_txn* txn, const Dbis& dbis, WriteBuffers& buffers, IdIndex& ids, RunSet& tags);
 
-  // Applies the rules to one event; later calls see the effects of earlier ones.
-  WriteResult write(const nostr::Event& event, std::int64_t now);
+  // Applies the rules to one event; later calls see the effects of earlier ones. `json`: the event's
+  // serialization when the caller has it, stored as it is.
+  WriteResult write(const nostr::Event& event, std::int64_t now, std::string_view json = {});
   // Removes every event whose expiration is at or before `now`.
   std::size_t purge_expired(std::int64_t now);
   // Removes the stored events with these ids; returns how many there were.
@@ -81,7 +82,7 @@ class EventWriter {
   std::uint64_t find_serial(const nostr::Bytes32& id);
   bool read_header(std::uint64_t serial, RecordHeader& header);
   bool is_tombstoned(const nostr::Event& event, const Key* address);
-  void insert(const nostr::Event& event, std::int64_t expiration, const Key* address);
+  void insert(const nostr::Event& event, std::int64_t expiration, const Key* address, std::string_view json);
   bool remove(std::uint64_t serial);
   void apply_deletion(const nostr::Event& deletion);
   void delete_by_id(const nostr::Event& deletion, std::string_view hex_id);

@@ -36,7 +36,8 @@ bool address_key(const nostr::Bytes32& pubkey, std::uint32_t kind, std::string_v
   }
 }
 
-void encode_record(const nostr::Event& event, std::int64_t expiration, std::string& out) {
+void encode_record(const nostr::Event& event, std::int64_t expiration, std::string& out,
+                   std::string_view json) {
   char header[RecordHeader::kSize] = {};
   std::memcpy(header, event.id.data(), 32);
   std::memcpy(header + kOffPubkey, event.pubkey.data(), 32);
@@ -44,7 +45,11 @@ void encode_record(const nostr::Event& event, std::int64_t expiration, std::stri
   std::memcpy(header + kOffExpiration, &expiration, 8);
   std::memcpy(header + kOffKind, &event.kind, 4);
   out.append(header, sizeof header);
-  nostr::append_json(out, event);
+  if (json.empty()) {
+    nostr::append_json(out, event);
+  } else {
+    out.append(json);
+  }
 }
 
 bool decode_record(const MDB_val& value, RecordHeader& header, std::string_view& json) {

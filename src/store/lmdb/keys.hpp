@@ -102,7 +102,9 @@ struct RecordHeader {
 };
 
 // Appends header + JSON of `event` to `out`.
-void encode_record(const nostr::Event& event, std::int64_t expiration, std::string& out);
+// `json`: the event's serialization when the caller has it (nostr::to_json), else empty.
+void encode_record(const nostr::Event& event, std::int64_t expiration, std::string& out,
+                   std::string_view json = {});
 // False when the value is too short to be a record (a corrupt database).
 bool decode_record(const MDB_val& value, RecordHeader& header, std::string_view& json);
 

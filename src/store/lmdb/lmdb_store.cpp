@@ -42,6 +42,14 @@ class LmdbStore final : public EventStore {
   using EventStore::write;
   std::vector<WriteResult> write(std::span<const nostr::Event> events, std::int64_t now,
                                  const BeforeCommit& before_commit) override {
+    std::vector<EventToWrite> refs;
+    refs.reserve(events.size());
+    for (const auto& event : events) refs.push_back(EventToWrite{&event, {}});
+    return write(std::span<const EventToWrite>(refs), now, before_commit);
+  }
+
+  std::vector<WriteResult> write(std::span<const EventToWrite> events, std::int64_t now,
+                                 const BeforeCommit& before_commit) override {
     if (events.empty()) return {};
     std::lock_guard lock(write_mutex_);
     std::vector<WriteResult> results;
@@ -49,7 +57,7 @@ class LmdbStore final : public EventStore {
     try {
       Txn txn(db_->env.get(), 0);
       EventWriter writer(txn.get(), db_->dbis, buffers_, ids_, tags_);
-      for (const auto& event : events) results.push_back(writer.write(event, now));
+      for (const auto& e : events) results.push_back(writer.write(*e.event, now, e.json));
       writer.finish();
       if (before_commit) before_commit(results);
       txn.commit();
