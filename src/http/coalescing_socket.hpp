@@ -223,7 +223,7 @@ class CoalescingSocket {
       send_pending();
       return;
     }
-    // Uncorked behind buffered frames, or the buffer is full: answered once these bytes are sent.
+    // The buffer is past its bound: answered once these bytes are sent.
     waiting_ = Handler(std::move(handler), get_executor());
     waiting_size_ = size;
     waiting_in_flight_ = false;

@@ -105,17 +105,17 @@ class EventStore {
   // with the results as they will be if the commit succeeds. Live fan-out runs here so subscribers do
   // not wait for the disk flush; acknowledgements (OK) still wait for write() to return.
   using BeforeCommit = std::function<void(std::span<const WriteResult>)>;
-  virtual std::vector<WriteResult> write(std::span<const nostr::Event> events, std::int64_t now,
-                                         const BeforeCommit& before_commit) = 0;
-  // The same for events held elsewhere (the group-commit writer's queue). By default they are copied
-  // and written as above.
-  virtual std::vector<WriteResult> write(std::span<const EventToWrite> events, std::int64_t now,
-                                         const BeforeCommit& before_commit) {
-    std::vector<nostr::Event> copies;
-    copies.reserve(events.size());
-    for (const auto& e : events) copies.push_back(*e.event);
-    return write(std::span<const nostr::Event>(copies), now, before_commit);
+  std::vector<WriteResult> write(std::span<const nostr::Event> events, std::int64_t now,
+                                 const BeforeCommit& before_commit) {
+    std::vector<EventToWrite> refs;
+    refs.reserve(events.size());
+    for (const auto& event : events) refs.push_back(EventToWrite{&event, {}});
+    return write(std::span<const EventToWrite>(refs), now, before_commit);
   }
+  // What every store implements: the events stay where their callers hold them (the group-commit
+  // writer's queue, the relay's subscribers), and none is copied on the way.
+  virtual std::vector<WriteResult> write(std::span<const EventToWrite> events, std::int64_t now,
+                                         const BeforeCommit& before_commit) = 0;
 
   virtual std::unique_ptr<QueryCursor> query(std::vector<nostr::Filter> filters, std::int64_t now) = 0;
   // Like query(), but StoredEvent::event carries only id, pubkey, created_at and kind (tags and content

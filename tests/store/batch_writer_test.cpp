@@ -28,7 +28,7 @@ class GatedStore : public EventStore {
  public:
   explicit GatedStore(EventStore& inner) : inner_(inner) {}
   using EventStore::write;
-  std::vector<WriteResult> write(std::span<const Event> events, std::int64_t now,
+  std::vector<WriteResult> write(std::span<const EventToWrite> events, std::int64_t now,
                                  const BeforeCommit& before_commit) override {
     ++writes_;
     if (delay_.count()) std::this_thread::sleep_for(delay_);

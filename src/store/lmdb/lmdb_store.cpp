@@ -40,14 +40,6 @@ class LmdbStore final : public EventStore {
   }
 
   using EventStore::write;
-  std::vector<WriteResult> write(std::span<const nostr::Event> events, std::int64_t now,
-                                 const BeforeCommit& before_commit) override {
-    std::vector<EventToWrite> refs;
-    refs.reserve(events.size());
-    for (const auto& event : events) refs.push_back(EventToWrite{&event, {}});
-    return write(std::span<const EventToWrite>(refs), now, before_commit);
-  }
-
   std::vector<WriteResult> write(std::span<const EventToWrite> events, std::int64_t now,
                                  const BeforeCommit& before_commit) override {
     if (events.empty()) return {};

@@ -56,7 +56,7 @@ class PostgresStore final : public EventStore {
   }
 
   using EventStore::write;
-  std::vector<WriteResult> write(std::span<const nostr::Event> events, std::int64_t now,
+  std::vector<WriteResult> write(std::span<const EventToWrite> events, std::int64_t now,
                                  const BeforeCommit& before_commit) override {
     if (events.empty()) return {};
     std::lock_guard lock(write_mutex_);

@@ -157,9 +157,10 @@ std::string address_of(const nostr::Event& event) {
   return address_of(event.pubkey, event.kind, nostr::d_tag(event));
 }
 
-BatchKeys keys_of(std::span<const nostr::Event> events) {
+BatchKeys keys_of(std::span<const EventToWrite> events) {
   BatchKeys keys;
-  for (const auto& event : events) {
+  for (const auto& e : events) {
+    const nostr::Event& event = *e.event;
     keys.ids.push_back(event.id);
     keys.own_ids.push_back(event.id);
     if (auto address = address_of(event); !address.empty()) keys.addresses.push_back(std::move(address));
@@ -181,9 +182,9 @@ BatchKeys keys_of(std::span<const nostr::Event> events) {
   return keys;
 }
 
-WritePlan plan_batch(std::span<const nostr::Event> events, std::int64_t now, KnownState state) {
+WritePlan plan_batch(std::span<const EventToWrite> events, std::int64_t now, KnownState state) {
   Planner planner(now, std::move(state));
-  for (const auto& event : events) planner.write(event);
+  for (const auto& e : events) planner.write(*e.event);
   return planner.finish();
 }
 

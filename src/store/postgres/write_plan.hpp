@@ -49,7 +49,7 @@ struct BatchKeys {
   std::vector<nostr::Bytes32> own_ids;  // the batch's events: their tombstones matter
   std::vector<std::string> addresses;
 };
-BatchKeys keys_of(std::span<const nostr::Event> events);
+BatchKeys keys_of(std::span<const EventToWrite> events);
 
 struct NewEvent {
   const nostr::Event* event = nullptr;
@@ -67,6 +67,6 @@ struct WritePlan {
   std::vector<std::pair<std::string, Holder>> new_holders;  // addresses now held by an inserted event
 };
 
-WritePlan plan_batch(std::span<const nostr::Event> events, std::int64_t now, KnownState state);
+WritePlan plan_batch(std::span<const EventToWrite> events, std::int64_t now, KnownState state);
 
 }  // namespace pleb::store::pg
