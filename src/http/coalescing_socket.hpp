@@ -58,6 +58,13 @@ class CoalescingSocket {
   // Bytes that arrived before this layer existed (frames a client sent right behind its upgrade request,
   // read along with it): the next reads return them first, so none of them is lost.
   void preload(std::string_view bytes) { read_ahead_.append(bytes); }
+  // What was read ahead and not yet asked for, handed to an owner that reads the socket itself.
+  std::string take_read_ahead() {
+    std::string rest = read_ahead_.substr(read_pos_);
+    read_pos_ = 0;
+    std::string().swap(read_ahead_);
+    return rest;
+  }
 
   // Keeps the connection that owns this layer alive while a flush it no longer waits for is in flight.
   void set_owner(std::weak_ptr<void> owner) { owner_ = std::move(owner); }
@@ -70,12 +77,13 @@ class CoalescingSocket {
     if (!pending_.empty() && !flushing_) flush();
   }
 
-  // A whole unmasked text frame (a server's), its payload given in parts, appended to what waits to be
-  // sent. For connections without compression the owner frames its messages itself: Beast's write
-  // operation per message costs more than the frame. Sent by send_pending() or uncork().
-  void append_text_frame(std::string_view a, std::string_view b, std::string_view c) {
+  // A whole unmasked frame (a server's) with FIN set, its payload given in parts, appended to what waits
+  // to be sent. For connections without compression the owner frames its messages itself: Beast's
+  // write operation per message costs more than the frame. Sent by send_pending() or uncork().
+  enum class Opcode : unsigned char { text = 0x1, close = 0x8, ping = 0x9, pong = 0xa };
+  void append_frame(Opcode opcode, std::string_view a, std::string_view b = {}, std::string_view c = {}) {
     const std::uint64_t size = a.size() + b.size() + c.size();
-    char header[10] = {'\x81'};  // FIN, text
+    char header[10] = {static_cast<char>(0x80 | static_cast<unsigned char>(opcode))};
     std::size_t header_size = 2;
     if (size < 126) {
       header[1] = static_cast<char>(size);

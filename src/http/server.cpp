@@ -4,6 +4,7 @@
 #include "http/server.hpp"
 
 #include "http/coalescing_socket.hpp"
+#include "http/ws_frame_reader.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -111,7 +112,11 @@ class OutgoingQueue {
 class WsSession : public WebSocketConnection, public std::enable_shared_from_this<WsSession> {
  public:
   WsSession(Socket socket, std::shared_ptr<Shared> shared, IpSlot slot)
-      : ws_(std::move(socket)), shared_(std::move(shared)), slot_(std::move(slot)), id_(shared_->next_id++) {}
+      : ws_(std::move(socket)),
+        shared_(std::move(shared)),
+        slot_(std::move(slot)),
+        id_(shared_->next_id++),
+        frames_(shared_->options.max_message_bytes * 2) {}
 
   // `pipelined`: what the client sent after the upgrade request, already read with it.
   void start(bhttp::request<bhttp::string_body> request, UpgradeInfo info, std::string_view pipelined) {
@@ -185,7 +190,12 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
       pinged_ = false;
     } else if (!pinged_) {
       pinged_ = true;
-      ws_.async_ping({}, [self = shared_from_this()](beast::error_code) {});
+      if (direct_) {
+        ws_.next_layer().append_frame(Layer::Opcode::ping, {});
+        ws_.next_layer().send_pending();
+      } else {
+        ws_.async_ping({}, [self = shared_from_this()](beast::error_code) {});
+      }
     } else {
       close_socket();
     }
@@ -233,8 +243,171 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
     ws_.control_callback([this](ws::frame_type, beast::string_view) { active_ = true; });
     sink_ = shared_->websocket->on_open(shared_from_this(), info);
     if (shared_->stopping) begin_close();
-    read();
+    if (direct_) {
+      std::string early = ws_.next_layer().take_read_ahead();
+      if (!early.empty()) handle_bytes(early.data(), early.size());
+      read_direct();
+    } else {
+      read();
+    }
   }
+
+  // ---- Reading without compression: frames parsed here (WsFrameReader), not by Beast's read operation,
+  // which cost more per message than everything else between the socket and the JSON parser. One read
+  // takes what the socket holds (up to kDirectReadBytes) into a buffer the thread shares; whole frames
+  // are handed on from there, and only an incomplete one is kept, in `partial_`.
+
+  static constexpr std::size_t kDirectReadBytes = 16 * 1024;
+  // `partial_` gives back a buffer grown by a large message.
+  static constexpr std::size_t kKeptPartialBytes = 4096;
+
+  void read_direct() {
+    thread_local std::array<char, kDirectReadBytes> scratch;
+    beast::error_code ec;
+    const std::size_t got = tcp_socket().read_some(net::buffer(scratch), ec);
+    if (ec == net::error::would_block || ec == net::error::try_again) {
+      wait_readable();
+      return;
+    }
+    if (ec) {
+      finish();
+      return;
+    }
+    active_ = true;
+    handle_bytes(scratch.data(), got);
+    if (got < scratch.size()) {
+      // The socket held less than a buffer: it is empty now, so wait instead of asking again.
+      wait_readable();
+    } else {
+      // More may wait; what else this strand and thread have to do goes first.
+      net::post(ws_.get_executor(), [self = shared_from_this()] { self->read_direct(); });
+    }
+  }
+
+  // Asio re-arms the socket's readiness here, so bytes that came after the last read are not missed.
+  void wait_readable() {
+    tcp_socket().async_wait(net::socket_base::wait_read, [self = shared_from_this()](beast::error_code ec) {
+      if (ec) {
+        self->finish();
+      } else {
+        self->read_direct();
+      }
+    });
+  }
+
+  void handle_bytes(char* data, std::size_t size) {
+    if (peer_closed_) return;  // after the close handshake, or a failure: read only to see the end
+    std::size_t used = 0;
+    if (partial_.empty()) {
+      dispatch_frames(data, size, &used);
+      if (!peer_closed_ && used < size) partial_.assign(data + used, size - used);
+      return;
+    }
+    partial_.append(data, size);
+    dispatch_frames(partial_.data(), partial_.size(), &used);
+    partial_.erase(0, used);
+    if (peer_closed_ || (partial_.empty() && partial_.capacity() > kKeptPartialBytes)) {
+      std::string().swap(partial_);
+    }
+  }
+
+  void dispatch_frames(char* data, std::size_t size, std::size_t* used) {
+    using Kind = WsFrame::Kind;
+    const std::size_t limit = shared_->options.max_message_bytes;
+    Cork cork(*this);
+    for (;;) {
+      const WsFrame frame = frames_.next(data, size, used);
+      switch (frame.kind) {
+        case Kind::need_more:
+          return;
+        case Kind::text:
+          // Messages that arrive after this side's close frame are not answered (RFC 6455 5.5.1).
+          if (!sink_ || close_started_) break;
+          if (frame.payload.size() > limit) {
+            sink_->on_oversize(limit);
+          } else {
+            sink_->on_text(frame.payload);
+          }
+          break;
+        case Kind::binary:
+          if (sink_ && !close_started_) sink_->on_binary();
+          break;
+        case Kind::ping:
+          if (!close_started_) ws_.next_layer().append_frame(Layer::Opcode::pong, frame.payload);
+          break;
+        case Kind::pong:
+          break;
+        case Kind::close:
+          on_peer_close(frame.close_code);
+          return;
+        case Kind::too_big:
+          if (sink_ && !close_started_) sink_->on_oversize(limit);
+          fail(frame.close_code, frame.payload);
+          return;
+        case Kind::protocol:
+          fail(frame.close_code, frame.payload);
+          return;
+      }
+    }
+  }
+
+  // The peer closes: answer with its code unless this side's close frame went first, and end the
+  // connection once the answer is sent. What still waits to be sent is dropped: the peer is gone.
+  void on_peer_close(std::uint16_t code) {
+    peer_closed_ = true;
+    detach_sink();
+    if (!close_started_) {
+      queue_.clear();
+      queued_bytes_ = 0;
+      close_started_ = true;
+      append_close_frame(code == 1005 ? 0 : code, {});
+    }
+    end_after_close_handshake();
+  }
+
+  // The peer broke the protocol or sent a message past the refusal limit: what is queued is sent (the
+  // NOTICE saying so among it), then a close frame with `code`; nothing more is read.
+  void fail(std::uint16_t code, std::string_view reason) {
+    peer_closed_ = true;
+    detach_sink();
+    close_code_ = code;
+    close_reason_ = std::string(reason);
+    // Through the inbox, behind whatever the application sent on its way out (the NOTICE of a message
+    // too big goes there too).
+    deliver([this] {
+      begin_close();
+      end_after_close_handshake();  // when this side's close frame already went
+    });
+  }
+
+  void append_close_frame(std::uint16_t code, std::string_view reason) {
+    auto& layer = ws_.next_layer();
+    if (code == 0) {
+      layer.append_frame(Layer::Opcode::close, {});
+    } else {
+      const char code_bytes[2] = {static_cast<char>(code >> 8), static_cast<char>(code & 0xff)};
+      layer.append_frame(Layer::Opcode::close, std::string_view(code_bytes, 2), reason.substr(0, 123));
+    }
+    layer.send_pending();
+  }
+
+  // Both close frames have crossed (or the peer failed): once this side's frames are on the wire the
+  // connection shuts its sending half and reads until the peer hangs up, a few seconds at most, so the
+  // last frames are not lost to a reset.
+  void end_after_close_handshake() {
+    if (!close_started_ || !peer_closed_ || ending_) return;
+    ending_ = true;
+    ws_.next_layer().async_drain([self = shared_from_this()](beast::error_code) {
+      beast::error_code ignored;
+      self->tcp_socket().shutdown(tcp::socket::shutdown_send, ignored);
+    });
+    deadline_ = std::make_unique<net::steady_timer>(ws_.get_executor(), std::chrono::seconds(5));
+    deadline_->async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (!ec) self->close_socket();
+    });
+  }
+
+  Socket& tcp_socket() { return ws_.next_layer().next_layer(); }
 
   // Reads a message piece by piece, asking for little at first and doubling: an idle connection then
   // holds a 512-byte buffer instead of the 1.5 KB a whole-message read prepares, and large messages
@@ -346,11 +519,16 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
   // layer, which appends every write whole, so frames never interleave.
   void write_direct() {
     auto& layer = ws_.next_layer();
+    if (close_started_) {
+      queue_.clear();
+      queued_bytes_ = 0;
+      return;
+    }
     while (!queue_.empty() && layer.has_room()) {
       const OutgoingMessage& message = queue_.front();
       queued_bytes_ -= message.size();
-      layer.append_text_frame(
-          *message.head, message.body ? std::string_view(*message.body) : std::string_view{}, message.tail);
+      layer.append_frame(Layer::Opcode::text, *message.head,
+                         message.body ? std::string_view(*message.body) : std::string_view{}, message.tail);
       queue_.pop_front();
     }
     layer.send_pending();
@@ -417,6 +595,11 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
   void start_close_frame() {
     if (close_started_) return;
     close_started_ = true;
+    if (direct_) {
+      append_close_frame(close_code_, close_reason_);
+      end_after_close_handshake();
+      return;
+    }
     ws_.async_close(ws::close_code::normal, [self = shared_from_this()](beast::error_code) {});
   }
 
@@ -427,18 +610,25 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
   }
 
   void finish() {
+    if (finished_) return;
     finished_ = true;
-    drain_waiters_.clear();
-    if (sink_) {
-      sink_->on_close();
-      sink_.reset();
-    }
+    detach_sink();
     if (deadline_) deadline_->cancel();
     std::lock_guard lock(shared_->mutex);
     shared_->sockets.erase(id_);
   }
 
-  ws::stream<CoalescingSocket<Socket>> ws_;
+  // The application hears no more from this connection.
+  void detach_sink() {
+    drain_waiters_.clear();
+    if (sink_) {
+      sink_->on_close();
+      sink_.reset();
+    }
+  }
+
+  using Layer = CoalescingSocket<Socket>;
+  ws::stream<Layer> ws_;
   beast::flat_buffer buffer_;
   std::shared_ptr<Shared> shared_;
   IpSlot slot_;
@@ -451,8 +641,14 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
   bool close_started_ = false;
   bool overflowed_ = false;
   bool finished_ = false;
-  bool active_ = true;   // read something since the last idle check
-  bool direct_ = false;  // no compression: messages are framed here (write_direct)
+  bool active_ = true;        // read something since the last idle check
+  bool direct_ = false;       // no compression: frames are read (read_direct) and written (write_direct) here
+  bool peer_closed_ = false;  // direct: the peer's close frame came, or it failed; nothing more is parsed
+  bool ending_ = false;       // direct: closing the TCP connection (end_after_close_handshake)
+  std::uint16_t close_code_ = 1000;
+  std::string close_reason_;
+  WsFrameReader frames_;
+  std::string partial_;  // direct: the start of a frame that has not fully arrived
   unsigned corks_ = 0;   // Cork scopes open
   bool pinged_ = false;
   int closing_periods_ = 0;

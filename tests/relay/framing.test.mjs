@@ -236,3 +236,65 @@ test('idle timeout: a peer that answers nothing is pinged, then dropped; one tha
     await idle.stop()
   }
 })
+
+// Each way a client can break RFC 6455 ends its connection with the close code the RFC names, after
+// which the relay still serves everyone else.
+test('protocol violations: a close frame with the RFC code, then the connection ends', async () => {
+  const unmasked = Buffer.from([0x81, 0x01, 0x61])  // a client frame without a mask
+  const cases = [
+    ['a reserved bit set', (() => { const f = frame(TEXT, 'x'); f[0] |= 0x40; return f })(), 1002],
+    ['an unmasked frame', unmasked, 1002],
+    ['a reserved opcode', frame(0x3, 'x'), 1002],
+    ['a fragmented ping', frame(PING, 'x', false), 1002],
+    ['a ping longer than 125 bytes', frame(PING, 'p'.repeat(126)), 1002],
+    ['a continuation outside a message', frame(CONTINUATION, 'x'), 1002],
+    ['a new message inside a fragmented one', Buffer.concat([frame(TEXT, '["RE', false), frame(TEXT, 'Q"]')]), 1002],
+    ['an invalid close code', frame(CLOSE, Buffer.from([0x03, 0xed])), 1002],
+    ['a close reason that is not UTF-8', frame(CLOSE, Buffer.from([0x03, 0xe8, 0xff])), 1007],
+  ]
+  for (const [what, bytes, code] of cases) {
+    const c = await rawConnect()
+    c.socket.write(bytes)
+    const [close] = await c.take(f => f.opcode === CLOSE)
+    assert.equal(close.payload.readUInt16BE(0), code, what)
+    await c.closed
+  }
+  const check = await Client.connect(relay.url)
+  const e = sign(key, { content: 'still serving' })
+  assert.equal((await check.publish(e))[2], true)
+  check.close()
+})
+
+test('a message past twice the size limit: NOTICE, close 1009, and its payload is never waited for', async () => {
+  const c = await rawConnect()
+  // Only the header of a 2 MiB text frame; the relay refuses on the announced length.
+  const header = Buffer.alloc(14)
+  header[0] = 0x81
+  header[1] = 0x80 | 127
+  header.writeBigUInt64BE(2n * 1024n * 1024n, 2)
+  c.socket.write(header)
+  const [notice] = await c.take(f => f.opcode === TEXT && f.payload.toString().startsWith('["NOTICE"'))
+  assert.match(notice.payload.toString(), /^\["NOTICE","invalid: message is larger than 524288 bytes/)
+  const [close] = await c.take(f => f.opcode === CLOSE)
+  assert.equal(close.payload.readUInt16BE(0), 1009)
+  await c.closed
+})
+
+test('a close frame without a code is answered with one without a code, then the connection ends', async () => {
+  const c = await rawConnect()
+  c.socket.write(frame(CLOSE, Buffer.alloc(0)))
+  const [close] = await c.take(f => f.opcode === CLOSE)
+  assert.equal(close.payload.length, 0)
+  await c.closed
+})
+
+test('nothing behind a close frame is read: a REQ and a ping after it go unanswered', async () => {
+  const c = await rawConnect()
+  const sub = frame(TEXT, JSON.stringify(['REQ', 'late', { kinds: [1], limit: 1 }]))
+  c.socket.write(Buffer.concat([frame(CLOSE, Buffer.from([0x03, 0xe8])), sub, frame(PING, 'late')]))
+  const [close] = await c.take(f => f.opcode === CLOSE)
+  assert.equal(close.payload.readUInt16BE(0), 1000)
+  await c.closed
+  const answers = c.received(f => f.opcode === PONG || (f.opcode === TEXT && !f.payload.toString().startsWith('["AUTH"')))
+  assert.equal(answers.length, 0)
+})
