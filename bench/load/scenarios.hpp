@@ -30,6 +30,33 @@ struct RawVerifyRates {
   double hot = 0;
 };
 RawVerifyRates measure_raw_verify(double seconds);
+
+// The same measurement repeated on one corpus, each time by a thread pinned to given cores: the ingest
+// scenario measures on the server's own core right before and right after its run, while the server
+// idles, so that the ratio does not depend on which core the load generator got nor on how fast this
+// machine's host let it run at one moment (seen here: 17,000-25,000/s from one run to the next).
+class RawVerifier {
+ public:
+  RawVerifier();
+  ~RawVerifier();
+  RawVerifier(const RawVerifier&) = delete;
+  RawVerifier& operator=(const RawVerifier&) = delete;
+  // On the cores process `pid` may run on (0: this process); the hot rate only when asked.
+  RawVerifyRates measure(double seconds, int pid, bool hot);
+  // Verifies in a thread of the lowest priority (SCHED_IDLE) on this process's cores until stopped,
+  // beside a run: the rate is per second of that thread's own CPU time, so the load generator's work
+  // on the same core takes nothing from it.
+  struct Beside {
+    double rate = 0;
+    double cpu_seconds = 0;
+  };
+  void start_beside();
+  Beside stop_beside();
+
+ private:
+  struct State;
+  State* state_;
+};
 void run_verify_baseline(const VerifyBaselineOptions& options);
 
 struct IngestOptions {

@@ -4,7 +4,15 @@
 #include <secp256k1_extrakeys.h>
 #include <secp256k1_schnorrsig.h>
 
+#include <pthread.h>
+#include <sched.h>
+
+#include <atomic>
+#include <ctime>
+#include <exception>
 #include <stdexcept>
+#include <string>
+#include <thread>
 
 #include "authors.hpp"
 #include "parallel.hpp"
@@ -64,21 +72,88 @@ double verify_rate(secp256k1_context* ctx, const std::vector<Signed>& corpus, do
 
 }  // namespace
 
-RawVerifyRates measure_raw_verify(double seconds) {
-  constexpr std::size_t kDistinct = 16384, kHot = 256;
+struct RawVerifier::State {
   secp256k1_context* ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
-  RawVerifyRates rates;
+  std::vector<Signed> distinct;
+  std::vector<Signed> hot;
+  std::thread beside;
+  std::atomic<bool> stop{false};
+  RawVerifier::Beside beside_result;
+};
+
+RawVerifier::RawVerifier() : state_(new State) {
+  constexpr std::size_t kDistinct = 16384, kHot = 256;
   try {
-    auto corpus = signed_corpus(ctx, kDistinct);
-    rates.distinct = verify_rate(ctx, corpus, seconds);
-    corpus.resize(kHot);
-    rates.hot = verify_rate(ctx, corpus, seconds);
+    state_->distinct = signed_corpus(state_->ctx, kDistinct);
+    state_->hot.assign(state_->distinct.begin(), state_->distinct.begin() + kHot);
   } catch (...) {
-    secp256k1_context_destroy(ctx);
+    secp256k1_context_destroy(state_->ctx);
+    delete state_;
     throw;
   }
-  secp256k1_context_destroy(ctx);
+}
+
+RawVerifier::~RawVerifier() {
+  stop_beside();
+  secp256k1_context_destroy(state_->ctx);
+  delete state_;
+}
+
+RawVerifyRates RawVerifier::measure(double seconds, int pid, bool hot) {
+  cpu_set_t cores;
+  CPU_ZERO(&cores);
+  if (sched_getaffinity(pid, sizeof cores, &cores) != 0) {
+    throw std::runtime_error("baseline: cannot read the cores of process " + std::to_string(pid));
+  }
+  RawVerifyRates rates;
+  std::exception_ptr failure;
+  std::thread worker([&] {
+    try {
+      if (pthread_setaffinity_np(pthread_self(), sizeof cores, &cores) != 0) {
+        throw std::runtime_error("baseline: cannot run on the cores of process " + std::to_string(pid));
+      }
+      rates.distinct = verify_rate(state_->ctx, state_->distinct, seconds);
+      if (hot) rates.hot = verify_rate(state_->ctx, state_->hot, seconds);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  });
+  worker.join();
+  if (failure) std::rethrow_exception(failure);
   return rates;
+}
+
+void RawVerifier::start_beside() {
+  state_->stop = false;
+  state_->beside = std::thread([state = state_] {
+    sched_param idle{};
+    pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle);  // best effort: a plain thread measures too
+    timespec start{}, end{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start);
+    std::uint64_t verified = 0, failed = 0;
+    std::size_t at = 0;
+    while (!state->stop.load(std::memory_order_relaxed)) {
+      for (int i = 0; i < 64; ++i, at = (at + 1) % state->distinct.size()) {
+        const auto& s = state->distinct[at];
+        failed += secp256k1_schnorrsig_verify(state->ctx, s.sig.data(), s.id.data(), 32, &s.key) != 1;
+      }
+      verified += 64;
+    }
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &end);
+    const double cpu = static_cast<double>(end.tv_sec - start.tv_sec) + (end.tv_nsec - start.tv_nsec) / 1e9;
+    state->beside_result = {failed == 0 && cpu > 0 ? static_cast<double>(verified) / cpu : 0, cpu};
+  });
+}
+
+RawVerifier::Beside RawVerifier::stop_beside() {
+  state_->stop = true;
+  if (state_->beside.joinable()) state_->beside.join();
+  return state_->beside_result;
+}
+
+RawVerifyRates measure_raw_verify(double seconds) {
+  RawVerifier verifier;
+  return verifier.measure(seconds, 0, true);
 }
 
 void run_verify_baseline(const VerifyBaselineOptions& options) {

@@ -63,7 +63,8 @@ url=ws://127.0.0.1:$port
 timeout 60 "$pleb" bench ingest --url "$url" --connections 3 --window 8 --events 100 --duration 5 \
   --baseline-seconds 0.2 --pid "$server" >"$dir/ingest.json"
 expect_keys "$dir/ingest.json" scenario connections sent ok rejected errors events_per_s ok_p50_ms ok_p99_ms \
-  ok_max_ms verify_baseline_per_s ratio_to_raw_verify verify_baseline_hot_per_s ratio_to_hot_verify server_cpu client_cpu
+  ok_max_ms verify_baseline_per_s ratio_to_raw_verify verify_baseline_before_per_s verify_baseline_after_per_s \
+  verify_beside_per_s verify_baseline_hot_per_s ratio_to_hot_verify server_cpu client_cpu
 [[ $(value_of "$dir/ingest.json" ok) == 100 ]] || fail "ingest: every event must be acknowledged: $(cat "$dir/ingest.json")"
 echo "ok: ingest $(cat "$dir/ingest.json")"
 
