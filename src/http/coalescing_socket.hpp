@@ -7,7 +7,8 @@
 // sends the whole buffer in one write. Uncorked, a frame is sent at once, by a non-blocking send()
 // that usually takes it all; only what the socket refuses waits for an asynchronous write.
 //
-// Reads: Beast asks its next layer for at most 1.5 KB at a time, so a publisher's stream of events
+// Reads (connections with compression; the others are read by their session, WsFrameReader): Beast
+// asks its next layer for at most 1.5 KB at a time, so a publisher's stream of events
 // cost one recv() (and the ACK it sends) per two or three events. This layer reads what the socket
 // already holds, up to kReadAheadBytes, in one call and answers Beast's next asks from it. The bytes
 // are kept only while they wait: a connection with nothing pending holds no read buffer, and one with
