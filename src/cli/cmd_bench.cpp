@@ -63,9 +63,11 @@ void add_ingest(CLI::App& bench) {
   c->add_option("--kind", o->kind, "kind published (20000-29999: ephemeral, verified but not stored)")
       ->capture_default_str();
   c->add_option("--duration", o->duration, "stop sending after this many seconds")->capture_default_str();
-  c->add_option("--baseline-seconds", o->baseline_seconds, "raw verification measured first (0: skip)")
+  c->add_option("--baseline-seconds", o->baseline_seconds,
+                "raw verification measured this long before and after the run, on the server's cores "
+                "when --pid is given, and beside the run (0: skip)")
       ->capture_default_str();
-  c->add_option("--pid", o->pid, "server pid, to report its CPU use");
+  c->add_option("--pid", o->pid, "server pid, to report its CPU use and measure the baseline on its cores");
   c->add_flag("--compression", o->compression, "offer permessage-deflate");
   c->add_option("--threads", o->threads, "signing threads (default: usable cores)");
   on_run(c, o, load::run_ingest);
