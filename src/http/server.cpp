@@ -315,8 +315,22 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
     using Kind = WsFrame::Kind;
     const std::size_t limit = shared_->options.max_message_bytes;
     Cork cork(*this);
+    // Text messages that lie whole in `data` go to the application together (on_texts), so that it can
+    // handle a read's EVENTs as a batch; anything else is handled in its place between them.
+    std::vector<std::string_view>& texts = batched_texts();
+    texts.clear();
+    auto hand_over = [&] {
+      if (!texts.empty() && sink_ && !close_started_) sink_->on_texts(texts);
+      texts.clear();
+    };
     for (;;) {
       const WsFrame frame = frames_.next(data, size, used);
+      if (frame.kind == Kind::text && frame.payload.size() <= limit && frame.payload.data() >= data &&
+          frame.payload.data() < data + size) {
+        texts.push_back(frame.payload);
+        continue;
+      }
+      hand_over();
       switch (frame.kind) {
         case Kind::need_more:
           return;
@@ -326,7 +340,7 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
           if (frame.payload.size() > limit) {
             sink_->on_oversize(limit);
           } else {
-            sink_->on_text(frame.payload);
+            sink_->on_text(frame.payload);  // gathered from fragments: valid only until the next frame
           }
           break;
         case Kind::binary:
@@ -349,6 +363,12 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
           return;
       }
     }
+  }
+
+  // One list per thread, reused: dispatch_frames never runs twice at once on a thread.
+  static std::vector<std::string_view>& batched_texts() {
+    thread_local std::vector<std::string_view> texts;
+    return texts;
   }
 
   // The peer closes: answer with its code unless this side's close frame went first, and end the

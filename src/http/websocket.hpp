@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -45,6 +46,10 @@ class MessageSink {
  public:
   virtual ~MessageSink() = default;
   virtual void on_text(std::string_view message) = 0;
+  // The text messages that arrived in one socket read, in order. By default each goes to on_text.
+  virtual void on_texts(std::span<const std::string_view> messages) {
+    for (std::string_view message : messages) on_text(message);
+  }
   virtual void on_binary() = 0;
   virtual void on_oversize(std::size_t limit) = 0;
   // The client read too slowly for what it asked for: the connection is being told and closed.

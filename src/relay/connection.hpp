@@ -20,6 +20,7 @@ class Connection : public http::MessageSink,
   void start();
 
   void on_text(std::string_view message) override;
+  void on_texts(std::span<const std::string_view> messages) override;
   void on_binary() override;
   void on_oversize(std::size_t limit) override;
   void on_overflow() override;
@@ -37,7 +38,12 @@ class Connection : public http::MessageSink,
     std::vector<std::shared_ptr<const Published>> live_before_eose;
   };
 
-  void handle_event(nostr::Event event);
+  // `verified`: the signature check's outcome when it was made in advance (on_texts), else null.
+  void handle_event(nostr::Event event, const nostr::Status* verified = nullptr);
+  void handle_message(nostr::ClientMessage message, const nostr::Status* verified = nullptr);
+  // True when an EVENT's signature may be checked before the relay's other rules: no token bucket is
+  // taken before the check and writes need no AUTH, so checking early never costs a refused event more.
+  bool may_verify_early() const;
   // Answers, stores and publishes an event once the write policy has decided.
   // The tail of an EVENT once the write policy decided (inline, or later for asynchronous stages).
   void conclude_event(nostr::Event event, processor::Decision decision, const processor::EventSource& source,

@@ -111,6 +111,33 @@ test('a hundred EVENT frames and a ping in one TCP write: every one is answered'
   c.socket.destroy()
 })
 
+// The EVENTs of one read are verified together before any of its messages is handled: the answers must
+// still come in the messages' order, each with its own reason, and the good ones must be stored.
+test('good and bad messages in one TCP write are answered in their order, each for itself', async () => {
+  const c = await rawConnect()
+  const forged = { ...sign(key, { content: 'forged' }), sig: sign(key, { content: 'other' }).sig }
+  const wrongId = { ...sign(key, { content: 'wrong id' }), content: 'changed after signing' }
+  const good = Array.from({ length: 3 }, (_, i) => sign(key, { content: `good ${i}` }))
+  c.socket.write(Buffer.concat([
+    eventFrame(good[0]), eventFrame(forged), frame(TEXT, 'not json'), eventFrame(good[1]),
+    frame(TEXT, JSON.stringify(['REQ', 'mid', { ids: [good[0].id] }])), eventFrame(wrongId), eventFrame(good[2]),
+  ]))
+  const refusals = await c.take(f => f.opcode === TEXT && /^\["(NOTICE|OK","[0-9a-f]{64}",false)/.test(f.payload.toString()), 3)
+  const [first, second, third] = refusals.map(f => JSON.parse(f.payload))
+  assert.deepEqual(first, ['OK', forged.id, false, 'invalid: signature does not verify'])
+  assert.equal(second[0], 'NOTICE')
+  assert.match(second[1], /^invalid: invalid JSON/)
+  assert.deepEqual(third, ['OK', wrongId.id, false, 'invalid: id is not the hash of the event'])
+  const oks = await c.take(f => isOk(f) && JSON.parse(f.payload)[2] === true, 3)
+  assert.deepEqual(oks.map(f => JSON.parse(f.payload)[1]).sort(), good.map(e => e.id).sort())
+  await c.take(f => f.opcode === TEXT && f.payload.toString().startsWith('["EOSE","mid"'))
+  c.socket.destroy()
+  const check = await Client.connect(relay.url)
+  const stored = (await check.query('q', { ids: [...good, forged, wrongId].map(e => e.id) })).map(e => e.id)
+  assert.deepEqual(stored.sort(), good.map(e => e.id).sort())
+  check.close()
+})
+
 test('EVENT frames sent right behind the upgrade request, before the 101, are answered', async () => {
   const events = Array.from({ length: 3 }, (_, i) => sign(key, { content: `eager ${i}` }))
   const c = await rawConnect(Buffer.concat(events.map(eventFrame)))
