@@ -1,9 +1,21 @@
 #include "nostr/bytes.hpp"
 
+#include <array>
+#include <cstring>
+
 namespace pleb::nostr {
 namespace {
 
 constexpr char kHexDigits[] = "0123456789abcdef";
+
+// Both digits of every byte value: ids, keys and signatures are written a byte (two digits) per step.
+struct HexPairs {
+  std::array<std::array<char, 2>, 256> digits;
+  constexpr HexPairs() : digits() {
+    for (int b = 0; b < 256; ++b) digits[b] = {kHexDigits[b >> 4], kHexDigits[b & 0xf]};
+  }
+};
+constexpr HexPairs kHexPairs;
 
 // Digit values by byte, 0xff for anything that is not a hex digit of the accepted case. Every event's id,
 // pubkey, signature and hex tags go through here: a table lookup per character instead of branches.
@@ -36,12 +48,10 @@ bool decode(std::string_view hex, std::uint8_t* out, std::size_t out_size, bool 
 }  // namespace
 
 void append_hex(std::string& out, const std::uint8_t* data, std::size_t size) {
-  std::size_t at = out.size();
+  const std::size_t at = out.size();
   out.resize(at + size * 2);
-  for (std::size_t i = 0; i < size; ++i) {
-    out[at + 2 * i] = kHexDigits[data[i] >> 4];
-    out[at + 2 * i + 1] = kHexDigits[data[i] & 0xf];
-  }
+  char* to = out.data() + at;
+  for (std::size_t i = 0; i < size; ++i) std::memcpy(to + 2 * i, kHexPairs.digits[data[i]].data(), 2);
 }
 
 std::string to_hex(const std::uint8_t* data, std::size_t size) {

@@ -60,6 +60,65 @@ TEST(JsonString, DelSlashAndUnicodeAreWrittenAsIs) {
   EXPECT_EQ(escaped(std::string_view("a\0b", 3)), "\"a\\u0000b\"");
 }
 
+// The escaping as NIP-01 states it, one byte at a time: what the word-at-a-time writer must equal.
+std::string escaped_byte_by_byte(std::string_view value) {
+  std::string out = "\"";
+  for (char ch : value) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (ch) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      default:
+        if (c < 0x20) {
+          char code[8];
+          std::snprintf(code, sizeof code, "\\u%04x", c);
+          out += code;
+        } else {
+          out += ch;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+TEST(JsonString, EveryByteValueAtEveryPlaceOfAWordIsWrittenAsOneByteAtATimeWouldBe) {
+  // Lengths around the eight-byte steps, each byte value at each offset, among bytes that need no escape
+  // and among UTF-8 continuation bytes (high bit set, which the word test must not mistake).
+  for (const char filler : {'a', '\xa0'}) {
+    for (std::size_t length = 1; length <= 19; ++length) {
+      for (std::size_t at = 0; at < length; ++at) {
+        for (int c = 0; c < 256; ++c) {
+          std::string input(length, filler);
+          input[at] = static_cast<char>(c);
+          ASSERT_EQ(escaped(input), escaped_byte_by_byte(input))
+              << "length " << length << " at " << at << " byte " << c;
+        }
+      }
+    }
+  }
+  const std::string mixed = "tab\there \"quoted\" back\\slash \x01\x1f end of a longer line of text\n";
+  EXPECT_EQ(escaped(mixed), escaped_byte_by_byte(mixed));
+}
+
 TEST(Canonical, LayoutIsTheNip01Array) {
   Event event;
   event.pubkey = *parse_hex_lower<32>("f9308a019258c31049344f85f89d5229b531c845836f99b08601f113bce036f9");
