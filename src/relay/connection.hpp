@@ -3,7 +3,9 @@
 // Every member is touched only on the connection's strand; other threads post to it.
 #include <chrono>
 #include <deque>
+#include <optional>
 #include <set>
+#include <string>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -41,10 +43,11 @@ class Connection : public http::MessageSink,
   // `verified`: the signature check's outcome when it was made in advance (on_texts), else null.
   void handle_event(nostr::Event event, const nostr::Status* verified = nullptr);
   void handle_message(nostr::ClientMessage message, const nostr::Status* verified = nullptr);
-  // True when an EVENT's signature may be checked before the relay's other rules: no token bucket is
-  // taken before the check and writes need no AUTH, so checking early never costs a refused event more.
+  // True when the EVENTs of a read may have their signatures checked before they are handled: no token
+  // bucket is taken before the check, so checking early never costs a refused event more.
   bool may_verify_early() const;
-  // Answers, stores and publishes an event once the write policy has decided.
+  // Why an event is refused by the rules that cost less than its signature check, if it is.
+  std::optional<std::string> refusal_before_verify(const nostr::Event& event, std::int64_t now) const;
   // The tail of an EVENT once the write policy decided (inline, or later for asynchronous stages).
   void conclude_event(nostr::Event event, processor::Decision decision, const processor::EventSource& source,
                       std::chrono::steady_clock::time_point arrived);

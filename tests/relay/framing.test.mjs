@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import net from 'node:net'
 import { randomBytes } from 'node:crypto'
-import { startRelay, Client, newKey, sign } from './harness.mjs'
+import { startRelay, Client, newKey, sign, now } from './harness.mjs'
 
 let relay, key
 before(async () => {
@@ -135,6 +135,38 @@ test('good and bad messages in one TCP write are answered in their order, each f
   const check = await Client.connect(relay.url)
   const stored = (await check.query('q', { ids: [...good, forged, wrongId].map(e => e.id) })).map(e => e.id)
   assert.deepEqual(stored.sort(), good.map(e => e.id).sort())
+  check.close()
+})
+
+test('in one TCP write, an AUTH admits the protected event behind it and the cheap rules still refuse', async () => {
+  const c = await rawConnect()
+  const [challengeFrame] = await c.take(f => f.opcode === TEXT && f.payload.toString().startsWith('["AUTH"'))
+  const challenge = JSON.parse(challengeFrame.payload)[1]
+  // The raw upgrade names the host without a port, so that is the relay the tag must name.
+  const auth = sign(key, { kind: 22242, tags: [['relay', 'ws://127.0.0.1'], ['challenge', challenge]] })
+  const protectedByKey = sign(key, { content: 'mine alone', tags: [['-']] })
+  const protectedByOther = sign(newKey(), { content: 'not mine', tags: [['-']] })
+  const future = sign(key, { content: 'from next year', created_at: now() + 365 * 86400 })
+  const plain = sign(key, { content: 'plain' })
+  c.socket.write(Buffer.concat([eventFrame(protectedByKey), frame(TEXT, JSON.stringify(['AUTH', auth])),
+    eventFrame(protectedByKey), eventFrame(protectedByOther), eventFrame(future), eventFrame(plain)]))
+  // Refusals are answered at once, stored events after their commit: compare without the order.
+
+  const answers = (await c.take(isOk, 6)).map(f => JSON.parse(f.payload))
+  const summary = a => `${a[1]} ${a[2]} ${a[3].replace(/:.*/, '')}`
+  assert.deepEqual(answers.map(summary).sort(), [
+    [protectedByKey.id, false, 'auth-required'], [auth.id, true, ''], [protectedByKey.id, true, ''],
+    [protectedByOther.id, false, 'auth-required'], [future.id, false, 'invalid'], [plain.id, true, ''],
+  ].map(a => `${a[0]} ${a[1]} ${a[2]}`).sort())
+  assert.ok(answers.some(a => a[1] === future.id && a[3] === 'invalid: created_at is too far in the future'))
+  // The refusal of the first copy came before the AUTH's answer, the acceptance of the second after it.
+  const at = (id, ok) => answers.findIndex(a => a[1] === id && a[2] === ok)
+  assert.ok(at(protectedByKey.id, false) < at(auth.id, true))
+  assert.ok(at(auth.id, true) < at(protectedByKey.id, true))
+  c.socket.destroy()
+  const check = await Client.connect(relay.url)
+  const stored = (await check.query('q', { ids: [protectedByKey, protectedByOther, future, plain].map(e => e.id) }))
+  assert.deepEqual(stored.map(e => e.id).sort(), [protectedByKey.id, plain.id].sort())
   check.close()
 })
 
