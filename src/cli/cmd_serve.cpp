@@ -73,7 +73,11 @@ void serve(const ServeFlags& flags) {
   store::BatchWriterOptions writer_options;
   writer_options.backlog_batch = 256;
   writer_options.backlog_linger = std::chrono::milliseconds(500);
-  writer_options.backlog_linger_per_event = std::chrono::microseconds(40);  // about one verification
+  // Two verifications' time per event of the previous batch: batches under a backlog then grow even
+  // while the core verifies slower than its best (shared with the writer, or a busy host); at one
+  // verification's time they stopped growing at ~2,000 events on this machine's slow moments and wrote
+  // up to 70 % more per event (docs/BENCHMARKS.md, ninth session).
+  writer_options.backlog_linger_per_event = std::chrono::microseconds(80);
   writer_options.linger_idle_gap = std::chrono::milliseconds(3);
   store::BatchWriter writer(*store, writer_options);
   ExpirySweeper sweeper(*store);
