@@ -377,8 +377,7 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
     peer_closed_ = true;
     detach_sink();
     if (!close_started_) {
-      queue_.clear();
-      queued_bytes_ = 0;
+      drop_queued();
       close_started_ = true;
       append_close_frame(code == 1005 ? 0 : code, {});
     }
@@ -428,6 +427,12 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
   }
 
   Socket& tcp_socket() { return ws_.next_layer().next_layer(); }
+
+  // What waits to be sent is dropped: the connection will not carry it.
+  void drop_queued() {
+    queue_.clear();
+    queued_bytes_ = 0;
+  }
 
   // Reads a message piece by piece, asking for little at first and doubling: an idle connection then
   // holds a 512-byte buffer instead of the 1.5 KB a whole-message read prepares, and large messages
@@ -540,8 +545,7 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
   void write_direct() {
     auto& layer = ws_.next_layer();
     if (close_started_) {
-      queue_.clear();
-      queued_bytes_ = 0;
+      drop_queued();
       return;
     }
     while (!queue_.empty() && layer.has_room()) {
@@ -589,8 +593,7 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
   void on_write(beast::error_code ec, bool sent_front) {
     writing_ = false;
     if (ec) {
-      queue_.clear();
-      queued_bytes_ = 0;
+      drop_queued();
       drain_waiters_.clear();
       return;  // the pending read fails too and finishes the session
     }

@@ -98,10 +98,7 @@ void Connection::on_text(std::string_view text) {
 // is handled: between two verifications there is then no parsing, policy or answering to push
 // libsecp256k1's code and tables out of the core's caches. Replies keep the messages' order.
 void Connection::on_texts(std::span<const std::string_view> texts) {
-  if (texts.size() < 2 || !may_verify_early()) {
-    for (std::string_view text : texts) on_text(text);
-    return;
-  }
+  if (texts.size() < 2 || buckets_before_verify()) return MessageSink::on_texts(texts);
   std::vector<nostr::ClientMessage> messages;
   messages.reserve(texts.size());
   for (std::string_view text : texts) {
@@ -120,9 +117,9 @@ void Connection::on_texts(std::span<const std::string_view> texts) {
   }
 }
 
-bool Connection::may_verify_early() const {
+bool Connection::buckets_before_verify() const {
   const auto& rates = relay_->config().event_limits;
-  return !(relay_->rate_limiter() && (rates.per_connection || rates.per_ip || rates.global));
+  return relay_->rate_limiter() && (rates.per_connection || rates.per_ip || rates.global);
 }
 
 void Connection::handle_message(nostr::ClientMessage message, const nostr::Status* verified) {
@@ -218,7 +215,7 @@ void Connection::handle_event(nostr::Event event, const nostr::Status* verified_
   if (auto refusal = refusal_before_verify(event, now)) return refuse(std::move(*refusal));
   const auto& rates = config.event_limits;
   auto* limiter = relay_->rate_limiter();
-  if (limiter && (rates.per_connection || rates.per_ip || rates.global)) {
+  if (buckets_before_verify()) {
     cache::RequestLimits before_verify = rates;
     before_verify.per_pubkey.reset();
     auto decision = cache::check_request(*limiter, before_verify, {info_.remote_address, {}, {}, challenge_});

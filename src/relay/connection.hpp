@@ -43,9 +43,10 @@ class Connection : public http::MessageSink,
   // `verified`: the signature check's outcome when it was made in advance (on_texts), else null.
   void handle_event(nostr::Event event, const nostr::Status* verified = nullptr);
   void handle_message(nostr::ClientMessage message, const nostr::Status* verified = nullptr);
-  // True when the EVENTs of a read may have their signatures checked before they are handled: no token
-  // bucket is taken before the check, so checking early never costs a refused event more.
-  bool may_verify_early() const;
+  // True when `[limits.events]` buckets per connection, IP or relay are taken before an event's
+  // signature check; the EVENTs of a read are then not verified in advance (on_texts), so that an event
+  // the buckets refuse never costs a check.
+  bool buckets_before_verify() const;
   // Why an event is refused by the rules that cost less than its signature check, if it is.
   std::optional<std::string> refusal_before_verify(const nostr::Event& event, std::int64_t now) const;
   // The tail of an EVENT once the write policy decided (inline, or later for asynchronous stages).
