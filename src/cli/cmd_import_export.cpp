@@ -42,7 +42,29 @@ void import_events(const ImportOptions& options) {
   auto store = open_store(options.data, false);
   ImportCounts counts;
   std::vector<nostr::Event> batch;
+  std::vector<std::uint64_t> batch_lines;
+  auto report_invalid = [&](std::uint64_t line_number, const std::string& error) {
+    ++counts.invalid;
+    std::cerr << "\nline " << line_number << ": invalid: " << error << "\n";
+  };
+  // Signatures are verified a batch at a time (nostr/batch_verify.hpp), just before the batch is written.
+  auto drop_unverified = [&] {
+    std::vector<const nostr::Event*> events;
+    for (const auto& event : batch) events.push_back(&event);
+    const auto statuses = nostr::verify_events(events);
+    std::vector<nostr::Event> verified;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (statuses[i]) {
+        verified.push_back(std::move(batch[i]));
+      } else {
+        report_invalid(batch_lines[i], statuses[i].error());
+      }
+    }
+    batch = std::move(verified);
+  };
   auto flush = [&] {
+    if (options.verify) drop_unverified();
+    batch_lines.clear();
     if (batch.empty()) return;
     for (const auto& result : store->write(batch, relay::unix_now())) {
       if (result.status == store::WriteStatus::kError) throw std::runtime_error(result.message);
@@ -55,10 +77,9 @@ void import_events(const ImportOptions& options) {
   while (std::getline(std::cin, line)) {
     ++counts.lines;
     if (line.empty()) continue;
-    auto event = options.verify ? nostr::parse_and_verify_event(line) : nostr::parse_event(line);
+    auto event = nostr::parse_event(line);
     if (!event) {
-      ++counts.invalid;
-      std::cerr << "\nline " << counts.lines << ": invalid: " << event.error() << "\n";
+      report_invalid(counts.lines, event.error());
       continue;
     }
     if (nostr::is_ephemeral(event->kind)) {
@@ -66,6 +87,7 @@ void import_events(const ImportOptions& options) {
       continue;
     }
     batch.push_back(std::move(event).value());
+    batch_lines.push_back(counts.lines);
     if (batch.size() >= options.batch) flush();
     if (auto now = std::chrono::steady_clock::now(); now - last_progress > std::chrono::seconds(1)) {
       last_progress = now;

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "nostr/batch_verify.hpp"
 #include "nostr/json_reader.hpp"
 #include "nostr/json_writer.hpp"
 #include "nostr/schnorr.hpp"
@@ -213,6 +214,29 @@ Status verify_event(const Event& event) {
     return failed("signature does not verify");
   }
   return ok_status();
+}
+
+std::vector<Status> verify_events(std::span<const Event* const> events) {
+  std::vector<Status> statuses(events.size(), ok_status());
+  std::vector<SchnorrCheck> checks;
+  std::vector<std::size_t> checked;
+  checks.reserve(events.size());
+  checked.reserve(events.size());
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const Event& event = *events[i];
+    if (compute_id(event) != event.id) {
+      statuses[i] = failed("id is not the hash of the event");
+      continue;
+    }
+    checks.push_back({&event.sig, &event.id, &event.pubkey});
+    checked.push_back(i);
+  }
+  std::vector<std::uint8_t> ok(checks.size());
+  schnorr_verify_batch(checks, ok);
+  for (std::size_t k = 0; k < checked.size(); ++k) {
+    if (!ok[k]) statuses[checked[k]] = failed("signature does not verify");
+  }
+  return statuses;
 }
 
 Result<Event> parse_and_verify_event(std::string_view json, const EventLimits& limits) {

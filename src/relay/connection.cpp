@@ -94,9 +94,8 @@ void Connection::on_text(std::string_view text) {
   handle_message(nostr::parse_client_message(text, relay_->config().limits.message));
 }
 
-// The EVENTs of one read have their signatures checked back to back, before any of the read's messages
-// is handled: between two verifications there is then no parsing, policy or answering to push
-// libsecp256k1's code and tables out of the core's caches. Replies keep the messages' order.
+// The EVENTs of one read have their signatures checked as one batch (nostr/batch_verify.hpp), before
+// any of the read's messages is handled; replies keep the messages' order.
 void Connection::on_texts(std::span<const std::string_view> texts) {
   if (texts.size() < 2 || buckets_before_verify()) return MessageSink::on_texts(texts);
   std::vector<nostr::ClientMessage> messages;
@@ -106,15 +105,20 @@ void Connection::on_texts(std::span<const std::string_view> texts) {
   }
   // Events the cheap rules refuse are left to handle_event, which refuses them without a verification.
   // It decides every event anew (an AUTH earlier in the read may change what the rules say).
-  std::vector<std::optional<nostr::Status>> verified(messages.size());
+  std::vector<const nostr::Event*> events;
+  std::vector<std::size_t> event_at;
   const std::int64_t now = unix_now();
   for (std::size_t i = 0; i < messages.size(); ++i) {
     auto* event = std::get_if<nostr::EventMessage>(&messages[i]);
-    if (event && !refusal_before_verify(event->event, now)) verified[i] = nostr::verify_event(event->event);
+    if (event && !refusal_before_verify(event->event, now)) {
+      events.push_back(&event->event);
+      event_at.push_back(i);
+    }
   }
-  for (std::size_t i = 0; i < messages.size(); ++i) {
-    handle_message(std::move(messages[i]), verified[i] ? &*verified[i] : nullptr);
-  }
+  const std::vector<nostr::Status> statuses = nostr::verify_events(events);
+  std::vector<const nostr::Status*> verified(messages.size(), nullptr);
+  for (std::size_t k = 0; k < event_at.size(); ++k) verified[event_at[k]] = &statuses[k];
+  for (std::size_t i = 0; i < messages.size(); ++i) handle_message(std::move(messages[i]), verified[i]);
 }
 
 bool Connection::buckets_before_verify() const {
@@ -123,6 +127,9 @@ bool Connection::buckets_before_verify() const {
 }
 
 void Connection::handle_message(nostr::ClientMessage message, const nostr::Status* verified) {
+  // Once the relay has decided to close, what follows (the rest of this read, or a later read before the
+  // close frame is out) counts as arriving after the close: an EVENT stored now would never get its OK.
+  if (closing_) return;
   std::visit(
       [this, verified](auto&& m) {
         using T = std::decay_t<decltype(m)>;
@@ -148,6 +155,7 @@ void Connection::on_binary() {
 }
 
 void Connection::on_overflow() {
+  closing_ = true;
   relay_->stats().slow_reader_disconnects.fetch_add(1, std::memory_order_relaxed);
 }
 

@@ -82,6 +82,7 @@ class Connection : public http::MessageSink,
   std::set<nostr::Bytes32> authenticated_;
   std::unordered_map<std::string, std::shared_ptr<Subscription>> subscriptions_;
   bool closed_ = false;
+  bool closing_ = false;  // the relay decided to close (on_overflow): no more messages are handled
 };
 
 }  // namespace pleb::relay

@@ -41,8 +41,8 @@ function frame(opcode, payload, fin = true) {
 
 // Opens a raw connection, upgrades it, and parses the relay's (unmasked) frames as they come.
 // `behind`: frames written in the same write as the upgrade request, before the 101 arrives.
-async function rawConnect(behind = Buffer.alloc(0)) {
-  const socket = net.connect(relay.port, '127.0.0.1')
+async function rawConnect(behind = Buffer.alloc(0), port = relay.port) {
+  const socket = net.connect(port, '127.0.0.1')
   socket.setNoDelay(true)
   await new Promise((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject) })
   socket.write(Buffer.concat([Buffer.from(
@@ -136,6 +136,91 @@ test('good and bad messages in one TCP write are answered in their order, each f
   const stored = (await check.query('q', { ids: [...good, forged, wrongId].map(e => e.id) })).map(e => e.id)
   assert.deepEqual(stored.sort(), good.map(e => e.id).sort())
   check.close()
+})
+
+// Enough EVENTs in one read for the relay to verify their signatures as one batch: bad signatures at
+// the start, middle and end, a signature taken from another event, a bad id and a repeat among good
+// events from several authors. Every event gets its own answer, and only the good ones are stored.
+test('a read of thirty EVENTs verified as a batch answers each bad signature for itself', async () => {
+  const c = await rawConnect()
+  const keys = Array.from({ length: 4 }, () => newKey())
+  const events = Array.from({ length: 30 }, (_, i) => sign(keys[i % keys.length], { content: `batch ${i}` }))
+  const flip = e => ({ ...e, sig: (e.sig[0] === '0' ? '1' : '0') + e.sig.slice(1) })
+  const bad = new Map([
+    [0, flip(events[0])],
+    [13, { ...events[13], sig: events[14].sig }],
+    [21, { ...events[21], content: 'changed after signing' }],
+    [29, flip(events[29])],
+  ])
+  const sent = events.map((e, i) => bad.get(i) ?? e)
+  sent.splice(8, 0, events[7])  // a repeat of the event before it
+  c.socket.write(Buffer.concat(sent.map(eventFrame)))
+  // Refusals leave at once, acceptances after their commit: compare by id, not by order.
+  const answers = (await c.take(isOk, sent.length)).map(f => JSON.parse(f.payload))
+  const byId = new Map()
+  for (const [, id, accepted, message] of answers) byId.set(id, [...(byId.get(id) ?? []), [accepted, message]])
+  events.forEach((e, i) => {
+    const id = sent[i < 8 ? i : i + 1].id
+    let expected = [[true, '']]
+    if (i === 21) expected = [[false, 'invalid: id is not the hash of the event']]
+    else if (bad.has(i)) expected = [[false, 'invalid: signature does not verify']]
+    const got = byId.get(id)
+    if (i === 7) {
+      assert.equal(got.length, 2)
+      assert.equal(got.filter(([accepted, message]) => accepted && message === '').length, 1)
+      assert.equal(got.filter(([, message]) => message.startsWith('duplicate:')).length, 1)
+    } else {
+      assert.deepEqual(got, expected, `event ${i}`)
+    }
+  })
+  c.socket.destroy()
+  const check = await Client.connect(relay.url)
+  const stored = (await check.query('q', { ids: sent.map(e => e.id) })).map(e => e.id)
+  const good = events.filter((_, i) => !bad.has(i)).map(e => e.id)
+  assert.deepEqual(stored.sort(), good.sort())
+  check.close()
+})
+
+// A REQ that overflows the outgoing queue makes the relay close the connection; what follows it in the
+// same read must then go unhandled, as if it had come after the close.
+test('in one TCP write, nothing behind a REQ that overflows the outgoing queue is handled', async () => {
+  const own = await startRelay({ config: '[server]\nmax_outgoing_bytes = 65536\n' })
+  try {
+    // More than the kernel's socket buffers hold for a client that reads nothing.
+    const writer = await Client.connect(own.url)
+    const big = 'z'.repeat(100000)
+    const stored = []
+    for (let i = 0; i < 120; i++) {
+      const event = sign(key, { content: big + i })
+      assert.equal((await writer.publish(event)).at(2), true)
+      stored.push(event)
+    }
+    writer.close()
+    const c = await rawConnect(Buffer.alloc(0), own.port)
+    await c.take(f => f.opcode === TEXT && f.payload.toString().startsWith('["AUTH"'))
+    c.socket.pause()  // reads nothing from now on
+    // This query fills the socket, then waits with one event queued in the relay.
+    c.socket.write(frame(TEXT, JSON.stringify(['REQ', 'fill', { ids: stored.map(e => e.id) }])))
+    await new Promise(r => setTimeout(r, 1500))
+    // The first event of this query goes past the bound; the EVENT behind it is in the same read.
+    const late = sign(key, { content: 'behind the overflow' })
+    c.socket.write(Buffer.concat([
+      frame(TEXT, JSON.stringify(['REQ', 'over', { ids: stored.map(e => e.id) }])), eventFrame(late),
+    ]))
+    await new Promise(r => setTimeout(r, 300))  // read by the relay while the socket is still full
+    c.socket.resume()
+    const [notice] = await c.take(f => f.opcode === TEXT && f.payload.toString().startsWith('["NOTICE"'))
+    assert.match(JSON.parse(notice.payload)[1], /^error: connection closed, the client reads too slowly/)
+    await c.take(f => f.opcode === CLOSE)
+    c.socket.write(frame(CLOSE, Buffer.from([0x03, 0xe8])))
+    await c.closed
+    assert.equal(c.received(okFor(late.id)).length, 0)
+    const check = await Client.connect(own.url)
+    assert.deepEqual(await check.query('q', { ids: [late.id] }), [])
+    check.close()
+  } finally {
+    await own.stop()
+  }
 })
 
 test('in one TCP write, an AUTH admits the protected event behind it and the cheap rules still refuse', async () => {
