@@ -6,8 +6,8 @@
 #include <array>
 #include <cstring>
 #include <memory>
-#include <utility>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "nostr/curve/group.hpp"

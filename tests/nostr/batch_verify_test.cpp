@@ -118,8 +118,10 @@ TEST(BatchVerify, GoodBatchesOfEverySizeVerify) {
 // One bad signature among good ones is the only one refused, whatever is wrong with it.
 TEST(BatchVerify, EachKindOfBadSignatureIsFoundAmongGoodOnes) {
   const auto good = sign_many(40, 10);
-  const Bytes32 order = *parse_hex_any_case<32>("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141");
-  const Bytes32 prime = *parse_hex_any_case<32>("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F");
+  const Bytes32 order =
+      *parse_hex_any_case<32>("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141");
+  const Bytes32 prime =
+      *parse_hex_any_case<32>("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F");
   Bytes32 not_on_curve{};
   not_on_curve[31] = 5;  // 5^3 + 7 is not a square mod p
   ASSERT_FALSE(is_valid_public_key(not_on_curve));
@@ -128,14 +130,16 @@ TEST(BatchVerify, EachKindOfBadSignatureIsFoundAmongGoodOnes) {
           {"flipped bit in s", [](Signed& s, auto&, auto&, auto&) { s.sig[50] ^= 0x10; }},
           {"flipped bit in r", [](Signed& s, auto&, auto&, auto&) { s.sig[3] ^= 0x01; }},
           {"other message", [](Signed& s, auto&, auto&, auto&) { s.message[0] ^= 0x80; }},
-          {"s = n", [](Signed& s, auto& n, auto&, auto&) { std::copy(n.begin(), n.end(), s.sig.begin() + 32); }},
+          {"s = n",
+           [](Signed& s, auto& n, auto&, auto&) { std::copy(n.begin(), n.end(), s.sig.begin() + 32); }},
           {"s = 0", [](Signed& s, auto&, auto&, auto&) { std::fill(s.sig.begin() + 32, s.sig.end(), 0); }},
           {"r = p", [](Signed& s, auto&, auto& p, auto&) { std::copy(p.begin(), p.end(), s.sig.begin()); }},
           {"r not on the curve",
            [](Signed& s, auto&, auto&, auto& bad) { std::copy(bad.begin(), bad.end(), s.sig.begin()); }},
           {"key not on the curve", [](Signed& s, auto&, auto&, auto& bad) { s.pubkey = bad; }},
           {"key = p", [](Signed& s, auto&, auto& p, auto&) { s.pubkey = p; }},
-          {"another author's key", [](Signed& s, auto&, auto&, auto&) { s.pubkey = *public_key(generate_secret_key()); }},
+          {"another author's key",
+           [](Signed& s, auto&, auto&, auto&) { s.pubkey = *public_key(generate_secret_key()); }},
           {"all zero", [](Signed& s, auto&, auto&, auto&) { s = Signed{}; }},
       };
   for (const auto& [name, corrupt] : corruptions) {
@@ -172,7 +176,8 @@ TEST(BatchVerify, KeysBeyondTheCacheStillVerify) {
       std::vector<Signed> items(good.begin() + static_cast<std::ptrdiff_t>(start),
                                 good.begin() + static_cast<std::ptrdiff_t>(start + 60));
       bool whole = false;
-      ASSERT_EQ(batch(items, &whole), std::vector<std::uint8_t>(60, 1)) << "round " << round << " from " << start;
+      ASSERT_EQ(batch(items, &whole), std::vector<std::uint8_t>(60, 1))
+          << "round " << round << " from " << start;
       ASSERT_TRUE(whole);
     }
   }
@@ -187,10 +192,17 @@ TEST(BatchVerify, RandomMixesMatchOneByOne) {
     for (std::size_t i = 0; i < size; ++i) {
       Signed s = good[rng() % good.size()];
       switch (rng() % 8) {
-        case 0: s.sig[rng() % 64] ^= static_cast<std::uint8_t>(1u << (rng() % 8)); break;
-        case 1: s.message[rng() % 32] ^= 1; break;
-        case 2: s.pubkey[rng() % 32] ^= static_cast<std::uint8_t>(1u << (rng() % 8)); break;
-        default: break;
+        case 0:
+          s.sig[rng() % 64] ^= static_cast<std::uint8_t>(1u << (rng() % 8));
+          break;
+        case 1:
+          s.message[rng() % 32] ^= 1;
+          break;
+        case 2:
+          s.pubkey[rng() % 32] ^= static_cast<std::uint8_t>(1u << (rng() % 8));
+          break;
+        default:
+          break;
       }
       items.push_back(s);
     }

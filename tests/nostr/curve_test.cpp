@@ -98,8 +98,10 @@ Fe fe(const Bytes32& b) {
 TEST(CurveField, RejectsBytesNotBelowP) {
   Fe r;
   EXPECT_FALSE(fe_set_bytes(r, bytes(field_prime().get()).data()));
-  EXPECT_FALSE(fe_set_bytes(r, hex32("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF").data()));
-  EXPECT_TRUE(fe_set_bytes(r, hex32("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2E").data()));
+  EXPECT_FALSE(
+      fe_set_bytes(r, hex32("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF").data()));
+  EXPECT_TRUE(
+      fe_set_bytes(r, hex32("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2E").data()));
 }
 
 TEST(CurveField, ArithmeticMatchesBignums) {
@@ -167,8 +169,10 @@ TEST(CurveField, MultiplicationAcceptsTheLargestSums) {
 TEST(CurveScalar, RangeChecks) {
   Scalar s;
   EXPECT_FALSE(scalar_set_bytes(s, bytes(group_order().get()).data()));
-  EXPECT_FALSE(scalar_set_bytes(s, hex32("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF").data()));
-  EXPECT_TRUE(scalar_set_bytes(s, hex32("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364140").data()));
+  EXPECT_FALSE(
+      scalar_set_bytes(s, hex32("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF").data()));
+  EXPECT_TRUE(
+      scalar_set_bytes(s, hex32("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364140").data()));
   // 2^256 - 1 mod n = 2^256 - 1 - n
   EXPECT_EQ(scalar_bytes(scalar_from_bytes_reduced(
                 hex32("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF").data())),

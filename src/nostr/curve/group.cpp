@@ -36,8 +36,8 @@ Gej gej_double(const Gej& a) {
   const Fe yy = fe_sqr(a.y);
   const Fe yyyy = fe_sqr(yy);
   // d = 2((x + yy)^2 - xx - yyyy) = 4 x y^2
-  const Fe d = fe_weak(fe_mul_int(
-      fe_add(fe_add(fe_sqr(fe_add(a.x, yy)), fe_negate(xx, 1)), fe_negate(yyyy, 1)), 2));
+  const Fe d =
+      fe_weak(fe_mul_int(fe_add(fe_add(fe_sqr(fe_add(a.x, yy)), fe_negate(xx, 1)), fe_negate(yyyy, 1)), 2));
   const Fe e = fe_mul_int(xx, 3);
   const Fe x3 = fe_weak(fe_add(fe_sqr(e), fe_negate(fe_mul_int(d, 2), 2)));
   const Fe y3 = fe_weak(fe_add(fe_mul(e, fe_add(d, fe_negate(x3, 1))), fe_negate(fe_mul_int(yyyy, 8), 8)));
