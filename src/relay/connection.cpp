@@ -1,6 +1,7 @@
 #include "relay/connection.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <iostream>
 #include <optional>
 #include <span>
@@ -29,6 +30,13 @@ std::string host_of(std::string_view url) {
 namespace {
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Kinds the store keeps without comparing them to other events: not replaced by a newer version, and
+// not a deletion, whose effect on other events is decided in the writer.
+bool delivers_ahead_of_writer(std::uint32_t kind) {
+  return !nostr::is_replaceable(kind) && !nostr::is_addressable(kind) && !nostr::is_ephemeral(kind) &&
+         kind != nostr::kKindDeletion;
 }
 }  // namespace
 
@@ -317,11 +325,18 @@ void Connection::conclude_event(nostr::Event event, processor::Decision decision
   // Subscribers get the event as soon as its batch is applied, without waiting for the disk flush;
   // the author's OK goes out only after the commit. Fanning out first also means a client that saw OK
   // and then subscribes does not get this event again as a live one after its EOSE.
-  auto applied = [relay = relay_, published](const store::WriteResult& result) {
-    if (result.ok()) relay->subscriptions().publish(published);
+  // A regular event the committed store does not know, which nothing in flight duplicates or deletes,
+  // is stored unless storage fails: it goes to subscribers now, so that a stalled flush of an earlier
+  // batch (tens of milliseconds on some disks) does not hold its delivery.
+  const bool clear = relay_->in_flight().enter(published->event);
+  const bool deliver_now = clear && delivers_ahead_of_writer(published->event.kind) &&
+                           relay_->subscriptions().size() > 0 && relay_->writer().known_new(published->event);
+  auto applied = [relay = relay_, published, deliver_now](const store::WriteResult& result) {
+    if (result.ok() && !deliver_now) relay->subscriptions().publish(published);
   };
   auto committed = [relay = relay_, socket = socket_, id = std::move(id), arrived, published,
                     ephemeral = nostr::is_ephemeral(published->event.kind)](store::WriteResult result) {
+    relay->in_flight().leave(published->event);
     auto& stats = relay->stats();
     if (result.ok()) {
       ++(ephemeral ? stats.events_ephemeral : stats.events_stored);
@@ -336,9 +351,19 @@ void Connection::conclude_event(nostr::Event event, processor::Decision decision
     stats.event_duration.observe(seconds_since(arrived));
   };
   store::EventOrigin origin{source.type, source.info, source.authed_pubkey};
+  // A full queue or a stopping writer answers inside submit_shared(), and a failed write may be
+  // answered before the delivery below: neither is delivered.
+  auto failed = std::make_shared<std::atomic<bool>>(false);
+  auto answer = [committed = std::move(committed), failed](store::WriteResult result) mutable {
+    if (!result.ok()) failed->store(true);
+    committed(std::move(result));
+  };
   // The writer shares the event and its JSON with the subscribers rather than copying it.
   relay_->writer().submit_shared(std::shared_ptr<const nostr::Event>(published, &published->event),
-                                 published->json, origin, std::move(committed), std::move(applied));
+                                 published->json, origin, std::move(answer), std::move(applied));
+  // Before this connection's strand can send the OK, so a client that subscribes on seeing it gets the
+  // event from the store, not again as a live one.
+  if (deliver_now && !failed->load()) relay_->subscriptions().publish(published);
 }
 
 bool Connection::is_restricted_kind(std::uint32_t kind) const {

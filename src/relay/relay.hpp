@@ -13,6 +13,7 @@
 #include "metrics/exposition.hpp"
 #include "processor/write_policy.hpp"
 #include "relay/config.hpp"
+#include "relay/in_flight.hpp"
 #include "relay/subscriptions.hpp"
 #include "store/event_store.hpp"
 #include "store/event_writer.hpp"
@@ -56,6 +57,7 @@ class Relay : public http::WebSocketHandler, public std::enable_shared_from_this
   store::EventStore& store() { return store_; }
   store::EventWriter& writer() { return writer_; }
   SubscriptionRegistry& subscriptions() { return subscriptions_; }
+  InFlightEvents& in_flight() { return in_flight_; }
   RelayStats& stats() { return stats_; }
   // The write-policy pipeline in force; replaced whole on a configuration reload (SIGHUP).
   std::shared_ptr<processor::Pipeline> pipeline() const;
@@ -92,6 +94,7 @@ class Relay : public http::WebSocketHandler, public std::enable_shared_from_this
   store::EventStore& store_;
   store::EventWriter& writer_;
   SubscriptionRegistry subscriptions_;
+  InFlightEvents in_flight_;
   RelayStats stats_;
   mutable std::mutex pipeline_mutex_;
   std::shared_ptr<processor::Pipeline> pipeline_ = std::make_shared<processor::Pipeline>();

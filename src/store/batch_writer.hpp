@@ -71,6 +71,7 @@ class BatchWriter : public EventWriter {
   // Thread-safe; only takes a lock and moves the event into the queue.
   using EventWriter::submit;
   void submit(nostr::Event event, Done done, Applied applied) override;
+  bool known_new(const nostr::Event& event) override { return store_.known_new(event); }
   // Keeps the shared event and its serialization for the store instead of a copy.
   void submit_shared(std::shared_ptr<const nostr::Event> event, std::string_view json,
                      const EventOrigin& origin, Done done, Applied applied) override;

@@ -143,6 +143,11 @@ class EventStore {
 
   // Readiness: storage is open and a write transaction can be started.
   virtual bool writable() = 0;
+
+  // True when a read of the committed store shows no event with this id and no deletion of it by its
+  // author, so that a regular event would be stored (what is still on its way to the writer is the
+  // caller's to know). False when either exists, or when this engine cannot tell cheaply. Any thread.
+  virtual bool known_new(const nostr::Event&) { return false; }
 };
 
 }  // namespace pleb::store

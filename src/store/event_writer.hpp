@@ -48,6 +48,9 @@ class EventWriter {
   // Whether ephemeral events go through this writer too (to reach other processes); otherwise the relay
   // delivers them itself and never submits them.
   virtual bool handles_ephemeral() const { return false; }
+  // EventStore::known_new of the store this writer writes to; false when it writes elsewhere (another
+  // process), where live delivery is that process's. Any thread.
+  virtual bool known_new(const nostr::Event&) { return false; }
   // Finishes what was submitted (answering every event), then refuses further submits. Idempotent.
   virtual void stop() = 0;
 };

@@ -181,6 +181,38 @@ test('a read of thirty EVENTs verified as a batch answers each bad signature for
   check.close()
 })
 
+// Regular events reach subscribers ahead of the writer when nothing can make the store refuse them. A
+// watcher must still never see an event the store refuses: one deleted long ago, one whose deletion is
+// in the same write just before it, or the second copy of one sent twice in one write.
+test('live delivery ahead of the writer never shows what the store refuses', async () => {
+  const author = newKey()
+  const watcher = await Client.connect(relay.url)
+  assert.deepEqual(await watcher.query('live', { authors: [author.pubkey] }), [])
+  const publisher = await Client.connect(relay.url)
+  const old = sign(author, { content: 'deleted long ago' })
+  assert.equal((await publisher.publish(old))[2], true)
+  const deletion = sign(author, { kind: 5, tags: [['e', old.id]] })
+  assert.equal((await publisher.publish(deletion))[2], true)
+  const again = await publisher.publish(old)
+  assert.equal(again[2], false)
+  assert.match(again[3], /^blocked:/)
+
+  const c = await rawConnect()
+  const doomed = sign(author, { content: 'deleted before it arrives' })
+  const early = sign(author, { kind: 5, tags: [['e', doomed.id]] })
+  const twice = sign(author, { content: 'sent twice in one write' })
+  c.socket.write(Buffer.concat([eventFrame(early), eventFrame(doomed), eventFrame(twice), eventFrame(twice)]))
+  const answers = new Map((await c.take(isOk, 4)).map(f => JSON.parse(f.payload)).map(a => [a[1] + a[2], a]))
+  assert.ok(answers.has(early.id + 'true') && answers.has(twice.id + 'true'))
+  assert.ok(answers.has(doomed.id + 'false') && answers.has(twice.id + 'false'))
+  c.socket.destroy()
+
+  const seen = (await watcher.quiet(m => m[0] === 'EVENT' && m[1] === 'live', 500)).map(m => m[2].id)
+  assert.deepEqual(seen.sort(), [old.id, deletion.id, early.id, twice.id].sort())
+  watcher.close()
+  publisher.close()
+})
+
 // A REQ that overflows the outgoing queue makes the relay close the connection; what follows it in the
 // same read must then go unhandled, as if it had come after the close.
 test('in one TCP write, nothing behind a REQ that overflows the outgoing queue is handled', async () => {

@@ -241,6 +241,25 @@ TEST_F(LmdbStoreTest, MaxLimitCapsEveryFilter) {
   EXPECT_EQ(store->count({F()}, kNow), 10u);
 }
 
+// What the relay asks before delivering a regular event ahead of the writer.
+TEST_F(LmdbStoreTest, KnownNewOnlyForEventsNeitherStoredNorDeleted) {
+  auto store = open();
+  const Event stored = make_event(pubkey_of(1), 1, kNow - 10);
+  const Event deleted = make_event(pubkey_of(1), 1, kNow - 9);
+  const Event fresh = make_event(pubkey_of(1), 1, kNow - 8);
+  Event forged_copy = deleted;  // same id, another author: their deletion does not apply to it
+  forged_copy.pubkey = pubkey_of(2);
+  EXPECT_TRUE(store->known_new(stored));
+  store->write(std::vector<Event>{stored, deleted}, kNow);
+  EXPECT_FALSE(store->known_new(stored));
+  store->write(std::vector<Event>{make_event(pubkey_of(1), nostr::kKindDeletion, kNow - 5, {e_tag(deleted)})},
+               kNow);
+  ASSERT_EQ(store->count({F().ids({deleted.id})}, kNow), 0u);
+  EXPECT_FALSE(store->known_new(deleted));  // tombstoned for its author
+  EXPECT_TRUE(store->known_new(forged_copy));
+  EXPECT_TRUE(store->known_new(fresh));
+}
+
 TEST_F(LmdbStoreTest, FullMapFailsTheBatchCleanly) {
   LmdbOptions options;
   options.map_size = 4 << 20;

@@ -6,6 +6,8 @@
 
 #include "store/lmdb/database.hpp"
 #include "store/lmdb/event_writer.hpp"
+#include "store/lmdb/id_index.hpp"
+#include "store/lmdb/keys.hpp"
 #include "store/lmdb/lmdb_query.hpp"
 #include "store/lmdb/tag_index.hpp"
 
@@ -92,6 +94,19 @@ class LmdbStore final : public EventStore {
 
   std::size_t erase_author(const nostr::Bytes32& pubkey, std::size_t limit) override {
     return removing([&](EventWriter& writer) { return writer.erase_author(pubkey, limit); });
+  }
+
+  bool known_new(const nostr::Event& event) override {
+    try {
+      Txn txn(db_->env.get(), MDB_RDONLY);
+      if (lmdb::IdSnapshot(txn.get(), db_->dbis).find(event.id) != 0) return false;
+      lmdb::Key tombstone;
+      tombstone.append(event.id).append(event.pubkey);
+      MDB_val value;
+      return !lmdb::get(txn.get(), db_->dbis.deleted_ids, tombstone.val(), value);
+    } catch (const std::exception&) {
+      return false;
+    }
   }
 
   bool writable() override {
