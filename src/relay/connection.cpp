@@ -330,7 +330,8 @@ void Connection::conclude_event(nostr::Event event, processor::Decision decision
   // batch (tens of milliseconds on some disks) does not hold its delivery.
   const bool clear = relay_->in_flight().enter(published->event);
   const bool deliver_now = clear && delivers_ahead_of_writer(published->event.kind) &&
-                           relay_->subscriptions().size() > 0 && relay_->writer().known_new(published->event);
+                           relay_->subscriptions().wants(published->event) &&
+                           relay_->writer().known_new(published->event);
   auto applied = [relay = relay_, published, deliver_now](const store::WriteResult& result) {
     if (result.ok() && !deliver_now) relay->subscriptions().publish(published);
   };

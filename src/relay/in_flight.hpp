@@ -26,8 +26,8 @@ class InFlightEvents {
   static void release(Counts& counts, const nostr::Bytes32& id);
 
   std::mutex mutex_;
-  Counts ids_;       // events in flight per id
-  Counts deleted_;   // kind 5 events in flight naming the id in an `e` tag
+  Counts ids_;      // events in flight per id
+  Counts deleted_;  // kind 5 events in flight naming the id in an `e` tag
 };
 
 }  // namespace pleb::relay

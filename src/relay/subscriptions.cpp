@@ -103,35 +103,46 @@ void SubscriptionRegistry::remove_connection(std::uint64_t connection) {
   connections_.erase(it);
 }
 
+std::vector<const SubscriptionRegistry::Subscription*> SubscriptionRegistry::matching(
+    const nostr::Event& event) const {
+  // Every subscription with a filter filed under something this event carries.
+  Bucket candidates(broad_);
+  auto gather = [&](const auto& map, const auto& key) {
+    auto it = map.find(key);
+    if (it != map.end()) candidates.insert(candidates.end(), it->second.begin(), it->second.end());
+  };
+  gather(by_id_, event.id);
+  gather(by_author_, event.pubkey);
+  gather(by_kind_, event.kind);
+  if (!by_tag_.empty()) {
+    std::string key;
+    for (const auto& tag : event.tags) {
+      if (tag.size() >= 2 && tag[0].size() == 1) gather(by_tag_, tag_key(key, tag[0][0], tag[1]));
+    }
+  }
+  std::vector<const Subscription*> matched;
+  for (const Subscription* subscription : candidates) {
+    for (const auto& filter : subscription->filters) {
+      if (filter.matches(event)) {
+        matched.push_back(subscription);
+        break;
+      }
+    }
+  }
+  return matched;
+}
+
+bool SubscriptionRegistry::wants(const nostr::Event& event) const {
+  std::shared_lock lock(mutex_);
+  return !matching(event).empty();
+}
+
 void SubscriptionRegistry::publish(const std::shared_ptr<const Published>& published) const {
   const nostr::Event& event = published->event;
   std::vector<std::pair<std::shared_ptr<Subscriber>, std::vector<std::string>>> deliveries;
   {
     std::shared_lock lock(mutex_);
-    // Every subscription with a filter filed under something this event carries.
-    Bucket candidates(broad_);
-    auto gather = [&](const auto& map, const auto& key) {
-      auto it = map.find(key);
-      if (it != map.end()) candidates.insert(candidates.end(), it->second.begin(), it->second.end());
-    };
-    gather(by_id_, event.id);
-    gather(by_author_, event.pubkey);
-    gather(by_kind_, event.kind);
-    if (!by_tag_.empty()) {
-      std::string key;
-      for (const auto& tag : event.tags) {
-        if (tag.size() >= 2 && tag[0].size() == 1) gather(by_tag_, tag_key(key, tag[0][0], tag[1]));
-      }
-    }
-    std::vector<const Subscription*> matched;
-    for (const Subscription* subscription : candidates) {
-      for (const auto& filter : subscription->filters) {
-        if (filter.matches(event)) {
-          matched.push_back(subscription);
-          break;
-        }
-      }
-    }
+    std::vector<const Subscription*> matched = matching(event);
     // One delivery per connection, naming each of its matching subscriptions once (a subscription can
     // be a candidate under several keys: an author and a tag of the same event).
     std::sort(matched.begin(), matched.end(), [](const Subscription* a, const Subscription* b) {

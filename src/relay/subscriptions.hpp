@@ -39,6 +39,8 @@ class SubscriptionRegistry {
   void remove(std::uint64_t connection, const std::string& subscription_id);
   void remove_connection(std::uint64_t connection);
   void publish(const std::shared_ptr<const Published>& event) const;
+  // Whether some subscription's filters match the event (who may then read it is publish()'s to decide).
+  bool wants(const nostr::Event& event) const;
   std::size_t size() const;
 
  private:
@@ -56,6 +58,8 @@ class SubscriptionRegistry {
   };
   // The subscriptions with a filter filed under one key; each subscription at most once per key.
   using Bucket = std::vector<const Subscription*>;
+  // The subscriptions with a filter that matches the event; the caller holds mutex_.
+  std::vector<const Subscription*> matching(const nostr::Event& event) const;
 
   template <typename Fn>
   bool for_each_key(const nostr::Filter& filter, Fn&& fn);
