@@ -12,6 +12,7 @@
 
 #include "nostr/curve/group.hpp"
 #include "nostr/curve/scalar.hpp"
+#include "nostr/recent_keys.hpp"
 #include "nostr/schnorr.hpp"
 #include "nostr/sha256.hpp"
 
@@ -29,52 +30,13 @@ constexpr std::size_t kNonceTable = std::size_t{1} << (kNonceWindow - 2);
 constexpr int kGeneratorWindow = 8;
 constexpr std::size_t kGeneratorTable = std::size_t{1} << (kGeneratorWindow - 2);
 
-// Authors repeat, so each thread keeps the odd multiples of recently seen keys (lifting a key costs a
-// square root and its table an inversion's share and seven additions). Two-way set-associative, way 0
-// the more recent, as parse_pubkey_cached in schnorr.cpp.
-class PubkeyTables {
- public:
-  using Table = std::array<Ge, kPubkeyTable>;
+// Each thread keeps the odd multiples of the keys it saw recently (lifting a key costs a square root,
+// and its table an inversion's share and seven additions): 4,096 keys, ~2.8 MB per verifying thread.
+using PubkeyTable = std::array<Ge, kPubkeyTable>;
 
-  // Copies the key's table into `out`; false when it is not cached.
-  bool find(const Bytes32& key, Ge* out) {
-    auto& set = set_of(key);
-    for (std::size_t way = 0; way < set.size(); ++way) {
-      if (set[way].filled && set[way].key == key) {
-        std::copy(set[way].table.begin(), set[way].table.end(), out);
-        if (way != 0) std::swap(set[0], set[way]);
-        return true;
-      }
-    }
-    return false;
-  }
-
-  void insert(const Bytes32& key, const Ge* table) {
-    auto& set = set_of(key);
-    set[1] = set[0];
-    set[0].key = key;
-    std::copy(table, table + kPubkeyTable, set[0].table.begin());
-    set[0].filled = true;
-  }
-
- private:
-  struct Slot {
-    Bytes32 key{};
-    Table table;
-    bool filled = false;
-  };
-  static constexpr std::size_t kSets = 2048;  // 4,096 keys, ~2.8 MB per verifying thread
-
-  std::array<Slot, 2>& set_of(const Bytes32& key) {
-    return sets_[(key[0] | key[1] << 8 | key[2] << 16) % kSets];
-  }
-
-  std::vector<std::array<Slot, 2>> sets_ = std::vector<std::array<Slot, 2>>(kSets);
-};
-
-PubkeyTables& pubkey_tables() {
-  thread_local auto tables = std::make_unique<PubkeyTables>();
-  return *tables;
+RecentKeys<PubkeyTable, 2048>& pubkey_tables() {
+  thread_local RecentKeys<PubkeyTable, 2048> tables;
+  return tables;
 }
 
 const Ge* generator_table() {
@@ -192,10 +154,8 @@ Scratch& scratch() {
   return s;
 }
 
-void verify_one_by_one(std::span<const SchnorrCheck> checks, std::span<std::uint8_t> ok) {
-  for (std::size_t i = 0; i < checks.size(); ++i) {
-    ok[i] = schnorr_verify(*checks[i].sig, checks[i].message->data(), 32, *checks[i].pubkey) ? 1 : 0;
-  }
+std::uint8_t verify_alone(const SchnorrCheck& check) {
+  return schnorr_verify(*check.sig, check.message->data(), 32, *check.pubkey) ? 1 : 0;
 }
 
 // One batch of at most kBatchVerifyMaximum. Signatures that fail BIP-340's own range and curve checks
@@ -216,7 +176,9 @@ bool verify_chunk(std::span<const SchnorrCheck> checks, std::span<std::uint8_t> 
     Scalar s;
     Ge nonce;
     if (!scalar_set_bytes(s, sig.data() + 32) || !lift(nonce, sig.data())) continue;
-    if (!cache.find(pubkey, &work.pubkey_tables[work.candidates.size() * kPubkeyTable])) {
+    if (const PubkeyTable* cached = cache.find(pubkey)) {
+      std::copy(cached->begin(), cached->end(), &work.pubkey_tables[work.candidates.size() * kPubkeyTable]);
+    } else {
       Ge key;
       if (!lift(key, pubkey.data())) continue;
       work.new_keys.push_back(key);
@@ -233,9 +195,10 @@ bool verify_chunk(std::span<const SchnorrCheck> checks, std::span<std::uint8_t> 
     work.new_tables.resize(work.new_keys.size() * kPubkeyTable);
     odd_multiples_all(work.new_keys.data(), work.new_keys.size(), kPubkeyTable, work.new_tables.data());
     for (std::size_t k = 0; k < work.new_keys.size(); ++k) {
-      const Ge* table = &work.new_tables[k * kPubkeyTable];
+      PubkeyTable table;
+      std::copy_n(&work.new_tables[k * kPubkeyTable], kPubkeyTable, table.begin());
       const std::size_t owner = work.new_key_owner[k];
-      std::copy(table, table + kPubkeyTable, &work.pubkey_tables[owner * kPubkeyTable]);
+      std::copy(table.begin(), table.end(), &work.pubkey_tables[owner * kPubkeyTable]);
       cache.insert(*checks[work.candidates[owner].index].pubkey, table);
     }
   }
@@ -252,10 +215,8 @@ bool verify_chunk(std::span<const SchnorrCheck> checks, std::span<std::uint8_t> 
     for (const Candidate& candidate : work.candidates) ok[candidate.index] = 1;
     return work.candidates.size() == checks.size();
   }
-  for (const Candidate& candidate : work.candidates) {
-    const SchnorrCheck& check = checks[candidate.index];
-    ok[candidate.index] = schnorr_verify(*check.sig, check.message->data(), 32, *check.pubkey) ? 1 : 0;
-  }
+  for (const Candidate& candidate : work.candidates)
+    ok[candidate.index] = verify_alone(checks[candidate.index]);
   return false;
 }
 
@@ -265,7 +226,7 @@ bool schnorr_verify_batch(std::span<const SchnorrCheck> checks, std::span<std::u
   if (ok.size() != checks.size()) throw std::invalid_argument("schnorr_verify_batch: sizes differ");
   std::fill(ok.begin(), ok.end(), std::uint8_t{0});
   if (checks.size() < kBatchVerifyMinimum) {
-    verify_one_by_one(checks, ok);
+    for (std::size_t i = 0; i < checks.size(); ++i) ok[i] = verify_alone(checks[i]);
     return false;
   }
   // Equal chunks of at most kBatchVerifyMaximum.

@@ -13,6 +13,16 @@ using Bytes32 = std::array<std::uint8_t, 32>;
 using Bytes64 = std::array<std::uint8_t, 64>;
 using ByteVector = std::vector<std::uint8_t>;
 
+// Big-endian 64-bit words: keys that sort as numbers, and 32-byte values read as four words.
+inline void store_be64(std::uint8_t* at, std::uint64_t v) {
+  for (int i = 7; i >= 0; --i, v >>= 8) at[i] = static_cast<std::uint8_t>(v);
+}
+inline std::uint64_t load_be64(const std::uint8_t* at) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | at[i];
+  return v;
+}
+
 // Lowercase hex, as NIP-01 requires for ids, pubkeys and signatures.
 std::string to_hex(const std::uint8_t* data, std::size_t size);
 void append_hex(std::string& out, const std::uint8_t* data, std::size_t size);

@@ -5,11 +5,10 @@
 #include <secp256k1_extrakeys.h>
 #include <secp256k1_schnorrsig.h>
 
-#include <array>
 #include <stdexcept>
-#include <utility>
 
 #include "nostr/json_writer.hpp"
+#include "nostr/recent_keys.hpp"
 
 namespace pleb::nostr {
 namespace {
@@ -27,29 +26,16 @@ const secp256k1_context* context() {
   return ctx;
 }
 
-// Parsing an x-only key costs a square root, about a tenth of a verification. Authors repeat, so each
-// thread keeps recently parsed keys in a two-way set-associative table (no locks, no allocation), way 0
-// the more recent. Direct-mapped, a third of 1,000 active authors shared a slot with another and kept
-// evicting it; with two ways two colliding authors both stay.
+// Parsing an x-only key costs a square root, about a tenth of a verification; each thread keeps the
+// keys it parsed recently (about 400 KB).
 bool parse_pubkey_cached(const Bytes32& pubkey, secp256k1_xonly_pubkey& out) {
-  struct Slot {
-    Bytes32 key;
-    secp256k1_xonly_pubkey parsed;
-    bool filled = false;
-  };
-  static constexpr std::size_t kSets = 2048;  // about 400 KB per verifying thread, touched a line at a time
-  thread_local std::array<std::array<Slot, 2>, kSets> cache{};
-  auto& set = cache[(pubkey[0] | pubkey[1] << 8 | pubkey[2] << 16) % kSets];
-  for (std::size_t way = 0; way < set.size(); ++way) {
-    if (set[way].filled && set[way].key == pubkey) {
-      out = set[way].parsed;
-      if (way != 0) std::swap(set[0], set[way]);
-      return true;
-    }
+  thread_local RecentKeys<secp256k1_xonly_pubkey, 2048> parsed;
+  if (const auto* cached = parsed.find(pubkey)) {
+    out = *cached;
+    return true;
   }
   if (!secp256k1_xonly_pubkey_parse(context(), &out, pubkey.data())) return false;
-  set[1] = set[0];
-  set[0] = Slot{pubkey, out, true};
+  parsed.insert(pubkey, out);
   return true;
 }
 

@@ -1,7 +1,5 @@
 #include "relay/in_flight.hpp"
 
-#include <cstring>
-
 #include "nostr/bytes.hpp"
 #include "nostr/kinds.hpp"
 
@@ -18,12 +16,6 @@ void for_each_deleted_id(const nostr::Event& event, Fn fn) {
 }
 
 }  // namespace
-
-std::size_t InFlightEvents::IdHash::operator()(const nostr::Bytes32& id) const {
-  std::size_t h;
-  std::memcpy(&h, id.data(), sizeof h);  // ids are hashes already
-  return h;
-}
 
 bool InFlightEvents::enter(const nostr::Event& event) {
   std::lock_guard lock(mutex_);

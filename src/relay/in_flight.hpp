@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "nostr/event.hpp"
+#include "processor/key_hash.hpp"
 
 namespace pleb::relay {
 
@@ -19,10 +20,7 @@ class InFlightEvents {
   void leave(const nostr::Event& event);
 
  private:
-  struct IdHash {
-    std::size_t operator()(const nostr::Bytes32& id) const;
-  };
-  using Counts = std::unordered_map<nostr::Bytes32, std::uint32_t, IdHash>;
+  using Counts = std::unordered_map<nostr::Bytes32, std::uint32_t, processor::KeyHash>;
   static void release(Counts& counts, const nostr::Bytes32& id);
 
   std::mutex mutex_;

@@ -1,7 +1,6 @@
 #include "relay/subscriptions.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <mutex>
 
 namespace pleb::relay {
@@ -16,12 +15,6 @@ const std::string& tag_key(std::string& key, char letter, std::string_view value
 }
 
 }  // namespace
-
-std::size_t SubscriptionRegistry::KeyHash::operator()(const nostr::Bytes32& key) const {
-  std::size_t h;
-  std::memcpy(&h, key.data(), sizeof h);  // ids and keys are hashes or curve points: already uniform
-  return h;
-}
 
 // Calls fn(map, key) for each key a filter is filed under; false when it is broad (filed under none).
 // A filter that matches nothing is filed nowhere.

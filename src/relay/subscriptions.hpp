@@ -11,6 +11,7 @@
 
 #include "nostr/event.hpp"
 #include "nostr/filter.hpp"
+#include "processor/key_hash.hpp"
 
 namespace pleb::relay {
 
@@ -53,9 +54,7 @@ class SubscriptionRegistry {
     std::weak_ptr<Subscriber> subscriber;
     std::unordered_map<std::string, std::unique_ptr<Subscription>> subscriptions;
   };
-  struct KeyHash {
-    std::size_t operator()(const nostr::Bytes32& key) const;
-  };
+  using KeyHash = processor::KeyHash;
   // The subscriptions with a filter filed under one key; each subscription at most once per key.
   using Bucket = std::vector<const Subscription*>;
   // The subscriptions with a filter that matches the event; the caller holds mutex_.

@@ -1,21 +1,13 @@
 #include "nostr/curve/field.hpp"
 
+#include "nostr/bytes.hpp"
+
 namespace pleb::nostr::curve {
 namespace {
 
 using detail::kFold256;
 using detail::kMask48;
 using detail::kMask52;
-
-std::uint64_t load_be64(const std::uint8_t* p) {
-  std::uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = v << 8 | p[i];
-  return v;
-}
-
-void store_be64(std::uint8_t* p, std::uint64_t v) {
-  for (int i = 7; i >= 0; --i, v >>= 8) p[i] = static_cast<std::uint8_t>(v);
-}
 
 Fe sqr_times(Fe a, int times) {
   for (int i = 0; i < times; ++i) a = fe_sqr(a);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "nostr/bytes.hpp"
+
 namespace pleb::nostr::curve {
 namespace {
 
@@ -52,12 +54,6 @@ Scalar reduce(std::uint64_t* x, int len) {
   }
   if (at_least_n(x)) subtract_n(x);
   return Scalar{{x[0], x[1], x[2], x[3]}};
-}
-
-std::uint64_t load_be64(const std::uint8_t* p) {
-  std::uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = v << 8 | p[i];
-  return v;
 }
 
 void load(std::uint64_t* x, const std::uint8_t* bytes32) {

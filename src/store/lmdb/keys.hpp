@@ -17,14 +17,8 @@ namespace pleb::store::lmdb {
 inline void store_be32(std::uint8_t* at, std::uint32_t v) {
   for (int i = 3; i >= 0; --i, v >>= 8) at[i] = static_cast<std::uint8_t>(v);
 }
-inline void store_be64(std::uint8_t* at, std::uint64_t v) {
-  for (int i = 7; i >= 0; --i, v >>= 8) at[i] = static_cast<std::uint8_t>(v);
-}
-inline std::uint64_t load_be64(const std::uint8_t* at) {
-  std::uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | at[i];
-  return v;
-}
+using nostr::load_be64;
+using nostr::store_be64;
 
 // Flipping the sign bit maps int64 onto uint64 in the same order, so negative filter bounds just work.
 inline std::uint64_t encode_time(std::int64_t t) {
